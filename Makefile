@@ -1,0 +1,77 @@
+# ESC training platform. `make run` to try it, `make test` to test it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format messages translations system-deps venv clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the pinned requirements change.
+$(VENV)/.runtime-installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+venv: $(VENV)/.runtime-installed
+
+# Our .po files are committed; the .mo files are built here.
+messages: $(VENV)/.runtime-installed
+	@if command -v msgfmt >/dev/null; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=staticfiles -v0; \
+	else \
+		$(PY) scripts/compile_translations.py; \
+	fi
+
+# Debian packages the browser tests and PDFs need, installed when we may (root).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Garuda\|Loma\|Sarabun" || missing="$$missing fonts-thai-tlwg"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Missing Debian packages:$$missing (install them as root; browser tests need chromium)"; \
+		fi; \
+	fi
+
+run: $(VENV)/.runtime-installed messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops everything)"
+	ESC_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev
+
+test: $(VENV)/.dev-installed system-deps messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djhtml --check templates
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/check_translations.py
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/djhtml templates
+
+# Refresh locale/th after changing strings; then translate the new entries.
+translations: $(VENV)/.runtime-installed
+	$(PY) manage.py makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=scripts
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_USERS, seed_organisations, seed_users
+from accounts.models import Role
+from cms.demo import seed_pages
+from courses.demo import seed_programme
+
+
+class Command(BaseCommand):
+    help = "Create the demo site, programme, rounds, LAOs and one account per role (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        seed_organisations()
+        users = seed_users()
+        programme = seed_programme(trainers=[users[Role.TRAINER]])
+        seed_pages(programme)
+
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo-only logins:"))
+        for spec in DEMO_USERS:
+            self.stdout.write(f"  {spec['role']:<24} {spec['email']:<28} {spec['password']}")

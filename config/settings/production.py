@@ -1,0 +1,44 @@
+"""Production: gunicorn behind a TLS-terminating proxy, PostgreSQL, Redis.
+
+Required environment: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL,
+BBB_URL, BBB_SECRET, REDIS_URL and the e-mail settings (see docs/deploy.md).
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, REDIS_URL, SECRET_KEY, SECURE_SSL_REDIRECT_ENABLED
+
+DEBUG = False
+
+if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 50 characters.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured("Set DATABASE_URL to the PostgreSQL database.")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "esc",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# TLS is terminated by the reverse proxy, which sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = SECURE_SSL_REDIRECT_ENABLED
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms.views import serve_page
+
+from .views import health
+
+urlpatterns = [
+    path("healthz/", health, name="health"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Thai at /, English at /en/.
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    # Wagtail's catch-all comes last; its name is the one Wagtail reverses for page URLs.
+    re_path(r"^((?:[\w\-]+/)*)$", serve_page, name="wagtail_serve"),
+    prefix_default_language=False,
+)

@@ -1,0 +1,67 @@
+"""The demo programme and its four rounds, for `manage.py seed_demo`."""
+
+import datetime
+
+from django.utils import timezone
+
+from .models import Programme, Round
+
+ROUND_TITLES = [
+    (
+        "เมืองสิ่งแวดล้อมยั่งยืนกับระบบประเมินตนเอง (SAR) และการจัดการขยะ",
+        "Sustainable environmental cities, the SAR self-assessment and waste",
+    ),
+    (
+        "การจัดเก็บและบันทึกข้อมูลเมือง: น้ำ น้ำเสีย และพื้นที่สีเขียว",
+        "Collecting and entering city data: water, wastewater and green space",
+    ),
+    (
+        "สู่เมืองคาร์บอนต่ำ: การจัดทำบัญชีก๊าซเรือนกระจกระดับเมือง",
+        "Towards a low-carbon city: the city greenhouse-gas inventory",
+    ),
+    (
+        "การประเมินตนเองครบวงจรและการวางแผนพัฒนาเมือง",
+        "The complete self-assessment and planning the city's development",
+    ),
+]
+
+
+def seed_programme(trainers=()) -> Programme:
+    programme, _ = Programme.objects.get_or_create(
+        code="esc-2569",
+        defaults={
+            "title": (
+                "โครงการอบรมเสริมศักยภาพเครือข่ายขับเคลื่อนเมืองสิ่งแวดล้อมยั่งยืน "
+                "และจัดเก็บข้อมูลสู่เมืองคาร์บอนต่ำ ผ่านระบบออนไลน์ ครั้งที่ ๑ - ๔"
+            ),
+            "title_en": (
+                "Online training for the sustainable environmental city network "
+                "and low-carbon city data, rounds 1-4"
+            ),
+            "circular_number": "มท ๐๘๒๐.๒/ว ๑๑๑๔",
+        },
+    )
+    # Rounds one week apart starting next week, 09:00-12:00 Bangkok time. Dates are
+    # set when a round is first created and never moved by a later run.
+    today = timezone.localdate()
+    first_day = today + datetime.timedelta(days=7)
+    for number, (title, title_en) in enumerate(ROUND_TITLES, start=1):
+        day = first_day + datetime.timedelta(weeks=number - 1)
+        starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+        round_, created = Round.objects.get_or_create(
+            programme=programme,
+            number=number,
+            defaults={
+                "title": title,
+                "title_en": title_en,
+                "starts_at": starts_at,
+                "ends_at": starts_at + datetime.timedelta(hours=3),
+                "join_window_minutes": 30,
+                "capacity": 500,
+                "registration_opens_at": timezone.now() - datetime.timedelta(days=1),
+                "registration_closes_at": starts_at - datetime.timedelta(hours=12),
+            },
+        )
+        if created and trainers:
+            round_.trainers.add(*trainers)
+    return programme

@@ -1,0 +1,114 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Programme(models.Model):
+    """The training programme announced by one DLA circular (rounds 1-4)."""
+
+    title = models.CharField(_("title (Thai)"), max_length=255)
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    circular_number = models.CharField(
+        _("circular number"), max_length=100, blank=True, help_text=_("e.g. มท ๐๘๒๐.๒/ว ๑๑๑๔")
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class RoundQuerySet(models.QuerySet):
+    def for_programme(self, programme):
+        return self.filter(programme=programme)
+
+    def upcoming(self, now: datetime.datetime | None = None):
+        return self.filter(ends_at__gte=now or timezone.now())
+
+    def open_for_registration(self, now: datetime.datetime | None = None):
+        now = now or timezone.now()
+        return self.filter(registration_opens_at__lte=now, registration_closes_at__gte=now)
+
+    def trained_by(self, user):
+        return self.filter(trainers=user)
+
+
+class Round(models.Model):
+    """One online round (ครั้งที่ ๑-๔) of a programme, with its schedule and seats."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveSmallIntegerField(_("round number"))
+    title = models.CharField(_("title (Thai)"), max_length=255)
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    join_window_minutes = models.PositiveSmallIntegerField(
+        _("join window (minutes)"),
+        default=30,
+        help_text=_("Participants may join this many minutes before the start."),
+    )
+    capacity = models.PositiveIntegerField(_("capacity (seats)"), default=1000)
+    registration_opens_at = models.DateTimeField(_("registration opens at"))
+    registration_closes_at = models.DateTimeField(_("registration closes at"))
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainers"),
+        blank=True,
+        related_name="trained_rounds",
+    )
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="round_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=4), name="round_number_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="round_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="round_registration_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The round must end after it starts.")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def join_opens_at(self) -> datetime.datetime:
+        return self.starts_at - datetime.timedelta(minutes=self.join_window_minutes)
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def is_registration_open(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.registration_opens_at <= now <= self.registration_closes_at

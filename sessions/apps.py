@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingSessionsConfig(AppConfig):
+    # django.contrib.sessions already has the label "sessions".
+    name = "sessions"
+    label = "training_sessions"
+    verbose_name = _("Live sessions and attendance")

@@ -1,0 +1,53 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "DATABASE_URL": "postgres://esc@127.0.0.1:5432/esc",
+    "ALLOWED_HOSTS": "esc.example.go.th",
+    "SITE_URL": "https://esc.example.go.th",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_with_the_development_secret_key():
+    env = {**PRODUCTION_ENV}
+    del env["SECRET_KEY"]
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_thai_is_the_default_language_in_bangkok_time():
+    assert settings.LANGUAGE_CODE == "th"
+    assert settings.TIME_ZONE == "Asia/Bangkok"
+    assert settings.USE_TZ
+    assert settings.WAGTAIL_I18N_ENABLED
+    assert [code for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES] == ["th", "en"]
