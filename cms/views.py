@@ -1,8 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.generic import TemplateView
 from wagtail.views import serve as wagtail_serve
+
+from courses.models import Enrolment
+from courses.progress import programme_items, round_items
 
 # Bumped when any page is published or unpublished, so cached pages go stale at once.
 PAGE_CACHE_GENERATION_KEY = "cms:page-generation"
@@ -45,3 +51,32 @@ def serve_page(request, path):
     if response.status_code == 200 and not personal:
         cache.set(key, response, settings.ANONYMOUS_PAGE_CACHE_SECONDS)
     return response
+
+
+class MyTrainingView(LoginRequiredMixin, TemplateView):
+    """การอบรมของฉัน: the participant's rounds, each with what every app contributes."""
+
+    template_name = "cms/my_training.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        enrolments = list(
+            Enrolment.objects.for_user(user)
+            .active()
+            .select_related("round__programme")
+            .order_by("round__starts_at")
+        )
+        rounds = [enrolment.round for enrolment in enrolments]
+        items = round_items(user, rounds)
+        programmes = list({round_.programme_id: round_.programme for round_ in rounds}.values())
+        context["cards"] = [
+            {"enrolment": enrolment, "round": enrolment.round, "items": items[enrolment.round_id]}
+            for enrolment in enrolments
+        ]
+        context["programmes"] = [
+            {"programme": programme, "items": programme_items(user, programme)}
+            for programme in programmes
+        ]
+        context["now"] = timezone.now()
+        return context

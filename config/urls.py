@@ -25,6 +25,15 @@ if settings.DEBUG:
 # Thai at /, English at /en/.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    # Each app's own pages; every app prefixes its URLs itself.
+    path("", include("accounts.urls")),
+    path("", include("courses.urls")),
+    path("", include("sessions.urls")),
+    path("", include("assessments.urls")),
+    path("", include("sar.urls")),
+    path("", include("certificates.urls")),
+    path("", include("reports.urls")),
+    path("", include("cms.urls")),
     # Wagtail's catch-all comes last; its name is the one Wagtail reverses for page URLs.
     re_path(r"^((?:[\w\-]+/)*)$", serve_page, name="wagtail_serve"),
     prefix_default_language=False,

@@ -112,3 +112,69 @@ class Round(models.Model):
     def is_registration_open(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.registration_opens_at <= now <= self.registration_closes_at
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    WAITLISTED = "waitlisted", _("Wait-listed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def for_round(self, round_):
+        return self.filter(round=round_)
+
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def enrolled(self):
+        return self.filter(status=EnrolmentStatus.ENROLLED)
+
+    def waitlisted(self):
+        return self.filter(status=EnrolmentStatus.WAITLISTED)
+
+    def active(self):
+        """Holding a seat or a place in the queue."""
+        return self.exclude(status=EnrolmentStatus.CANCELLED)
+
+    def in_queue_order(self):
+        return self.order_by("queued_at", "pk")
+
+
+class Enrolment(models.Model):
+    """A participant's place in one round: a seat, a place in the queue, or cancelled."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices)
+    # Where the participant came from (the QR's ?src= tag), for DLA's reach statistics.
+    src = models.CharField(_("source tag"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    # When the participant (re)joined the queue: the wait list is served in this order.
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["round", "queued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "round"], name="enrolment_once_per_round"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=EnrolmentStatus.values),
+                name="enrolment_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status", "queued_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.round} · {self.get_status_display()}"

@@ -1,0 +1,52 @@
+"""What each app contributes to a participant's "การอบรมของฉัน" (my training) page.
+
+The page lives above the domain apps (cms). Each app that has something to show per round
+(a Join button, a test due, a sandbox exercise, a certificate) registers a Wagtail hook in
+its ``wagtail_hooks.py``:
+
+    @hooks.register(MY_TRAINING_ROUND_ITEMS_HOOK)
+    def quiz_items(user, rounds):          # rounds: the user's rounds, a list
+        return {round.pk: [ProgressItem(...)], ...}
+
+A hook is called once per page with every round, so it can answer with one or two queries
+whatever the number of rounds. Programme-wide items (a programme certificate) use
+MY_TRAINING_PROGRAMME_ITEMS_HOOK with ``(user, programme)`` and return a list.
+"""
+
+from dataclasses import dataclass
+
+from wagtail import hooks
+
+MY_TRAINING_ROUND_ITEMS_HOOK = "my_training_round_items"
+MY_TRAINING_PROGRAMME_ITEMS_HOOK = "my_training_programme_items"
+
+
+@dataclass(frozen=True)
+class ProgressItem:
+    """One line on a round's card: what it is, where it stands, what to do next."""
+
+    label: str  # e.g. "แบบทดสอบก่อนการอบรม"
+    status: str  # e.g. "ทำแล้ว 8/10 คะแนน"
+    tone: str = "info"  # done | due | missing | info: the colour and icon
+    url: str = ""  # where the action goes
+    action: str = ""  # the action's label, e.g. "เริ่มทำแบบทดสอบ"
+    method: str = "get"  # "post" when the action changes something (a form button)
+    order: int = 50  # lower first
+
+
+def round_items(user, rounds) -> dict[int, list[ProgressItem]]:
+    rounds = list(rounds)
+    items: dict[int, list[ProgressItem]] = {round_.pk: [] for round_ in rounds}
+    for hook in hooks.get_hooks(MY_TRAINING_ROUND_ITEMS_HOOK):
+        for round_id, contributed in (hook(user, rounds) or {}).items():
+            items.setdefault(round_id, []).extend(contributed)
+    for contributed in items.values():
+        contributed.sort(key=lambda item: item.order)
+    return items
+
+
+def programme_items(user, programme) -> list[ProgressItem]:
+    items = []
+    for hook in hooks.get_hooks(MY_TRAINING_PROGRAMME_ITEMS_HOOK):
+        items.extend(hook(user, programme) or [])
+    return sorted(items, key=lambda item: item.order)
