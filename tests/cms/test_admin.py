@@ -1,0 +1,27 @@
+import pytest
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_administrator_logs_in_to_the_wagtail_admin_in_thai(client, demo_site):
+    response = client.post(
+        "/admin/login/", {"username": "admin@example.com", "password": "demo-admin-2569"}
+    )
+    assert response.status_code == 302
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert 'lang="th"' in response.content.decode()
+
+
+def test_admin_lists_rounds_and_the_lao_directory(client, demo_site):
+    client.force_login(User.objects.get(email="admin@example.com"))
+    assert "เทศบาลนครเชียงใหม่" in client.get("/admin/organisations/").content.decode()
+    assert client.get("/admin/rounds/").status_code == 200
+
+
+def test_participants_cannot_enter_the_admin(client, demo_site):
+    client.force_login(User.objects.get(email="participant@example.com"))
+    response = client.get("/admin/")
+    assert response.status_code == 302
