@@ -50,3 +50,23 @@ def programme_items(user, programme) -> list[ProgressItem]:
     for hook in hooks.get_hooks(MY_TRAINING_PROGRAMME_ITEMS_HOOK):
         items.extend(hook(user, programme) or [])
     return sorted(items, key=lambda item: item.order)
+
+
+# Before a participant joins a live session, other apps may hold them back (e.g. "take the
+# pre-test first"). `sessions` asks every hook; each returns None or a JoinBlocker:
+#
+#     @hooks.register(JOIN_CHECK_HOOK)
+#     def pre_test_first(user, round_): ...
+JOIN_CHECK_HOOK = "register_join_check"
+
+
+@dataclass(frozen=True)
+class JoinBlocker:
+    message: str  # Thai: why the participant cannot join yet
+    url: str = ""  # where to fix it
+    action: str = ""  # e.g. "ทำแบบทดสอบก่อนการอบรม"
+
+
+def join_blockers(user, round_) -> list[JoinBlocker]:
+    blockers = (hook(user, round_) for hook in hooks.get_hooks(JOIN_CHECK_HOOK))
+    return [blocker for blocker in blockers if blocker is not None]
