@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format messages translations system-deps venv clean
+.PHONY: run prod test lint format messages translations system-deps venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ run: $(VENV)/.runtime-installed messages
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops everything)"
 	ESC_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev
+
+# The production profile on 127.0.0.1: gunicorn, PostgreSQL, Redis, the worker.
+prod: $(VENV)/.runtime-installed messages
+	PORT=$(PORT) scripts/prod.sh
 
 test: $(VENV)/.dev-installed system-deps messages
 	$(PY) -m pytest $(PYTEST_ARGS)

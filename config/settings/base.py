@@ -265,7 +265,7 @@ TASKS = {
 
 # --- E-mail -----------------------------------------------------------------------
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 # --- Wagtail ----------------------------------------------------------------------
 

@@ -1,13 +1,15 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL, Redis.
 
-Required environment: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL,
-BBB_URL, BBB_SECRET, REDIS_URL and the e-mail settings (see docs/deploy.md).
+Required environment: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL, BBB_URL,
+BBB_SECRET, REDIS_URL and the e-mail settings (see docs/deploy.md). Transport security
+follows the scheme of SITE_URL: with https every cookie is Secure, HTTP is redirected and
+HSTS is sent; `make prod` on 127.0.0.1 uses http and so plain cookies.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY, SECURE_SSL_REDIRECT_ENABLED
+from .base import DATABASES, REDIS_URL, SECRET_KEY, SECURE_SSL_REDIRECT_ENABLED, SITE_URL
 
 DEBUG = False
 
@@ -30,15 +32,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+HTTPS = SITE_URL.startswith("https://")
 # TLS is terminated by the reverse proxy, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = SECURE_SSL_REDIRECT_ENABLED
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = 31_536_000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+SECURE_SSL_REDIRECT = HTTPS and SECURE_SSL_REDIRECT_ENABLED
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
