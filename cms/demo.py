@@ -339,9 +339,10 @@ def _translate(page, locale, fill, *args):
 
 @transaction.atomic
 def seed_pages(programme: Programme) -> HomePage:
-    thai = Locale.objects.get(language_code="th")
-    english = Locale.objects.get(language_code="en")
-    root = Page.get_first_root_node()
+    # Normally made by the migrations; recreated here after a database flush.
+    thai, _ = Locale.objects.get_or_create(language_code="th")
+    english, _ = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", locale=thai))
 
     home = HomePage.objects.filter(locale=thai).first()
     if home is None:
