@@ -236,6 +236,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- SAR sandbox ------------------------------------------------------------------
+
+# The indicator framework (a versioned data file); DCCE's official set replaces it here.
+SAR_FRAMEWORK_FILE = BASE_DIR / "sar" / "frameworks" / "sandbox-v1.json"
+
 # --- Logging ----------------------------------------------------------------------
 
 LOGGING = {
