@@ -107,8 +107,8 @@ class CityData:
 # --- Reading numbers -------------------------------------------------------------------
 
 
-def _message(code: str, **params) -> str:
-    message = MESSAGES[code]
+def _message(message_code: str, /, **params) -> str:
+    message = MESSAGES[message_code]
     return str(message) % params if params else str(message)
 
 
@@ -377,10 +377,14 @@ def _parse_base_year(raw, framework: Framework, errors: dict) -> BaseYear | None
 # --- Cross-field validation ------------------------------------------------------------
 
 
-def validate_city_data(data: CityData, framework: Framework) -> dict[str, list[str]]:
+def validate_city_data(
+    data: CityData, framework: Framework, *, focus: set[str] | None = None
+) -> dict[str, list[str]]:
     """The rules that compare figures: parts larger than their whole; factor versions.
 
-    Field-level checks (type, sign, range) are done when each value is read.
+    Field-level checks (type, sign, range) are done when each value is read. An error is
+    keyed by the part (or by the whole when several parts are summed); with ``focus`` (the
+    fields of the form being saved) it goes to the first involved field in the form.
     """
     errors: dict[str, list[str]] = {}
     for rule in framework.rules:
@@ -416,6 +420,8 @@ def validate_city_data(data: CityData, framework: Framework) -> dict[str, list[s
                 whole_value=format_number(whole_value),
             )
         key = parts[0] if len(parts) == 1 else whole_key
+        if focus is not None and key not in focus:
+            key = next((k for k in [whole_key, *parts] if k in focus), key)
         _add_error(errors, key, message)
 
     year_be = data.profile.get("year_be")
@@ -667,12 +673,20 @@ _OPERATORS = {
 
 
 def _score(indicator: Indicator, value, data: CityData) -> IndicatorResult:
-    bands = indicator.bands
-    kind = bands["kind"]
-    if kind == "target_by_lao_type" and data.profile.get("lao_type") is None:
-        value = None
+    lao_type = data.profile.get("lao_type")
+    if indicator.bands["kind"] == "target_by_lao_type" and lao_type is None:
+        value = None  # the target depends on the LAO type: without it, no score
     if value is None:
         return IndicatorResult(indicator=indicator, value=None, score=0)
+    return IndicatorResult(
+        indicator=indicator, value=value, score=band_score(indicator, value, lao_type=lao_type)
+    )
+
+
+def band_score(indicator: Indicator, value, *, lao_type: str | None = None) -> int:
+    """The 0-4 score of an exact (unrounded) value under the indicator's bands."""
+    bands = indicator.bands
+    kind = bands["kind"]
     if kind == "thresholds":
         score = bands["otherwise"]
         for operator, limit, rule_score in bands["rules"]:
@@ -680,13 +694,13 @@ def _score(indicator: Indicator, value, data: CityData) -> IndicatorResult:
                 score = rule_score
                 break
     elif kind == "target_by_lao_type":
-        target = Fraction(Decimal(bands["targets"][data.profile["lao_type"]]))
+        target = Fraction(Decimal(bands["targets"][lao_type]))
         score = math.floor(min(Fraction(1), value / target) * bands["steps"])
     elif kind == "choice":
         score = bands["scores"][value]
     else:  # "value": the count is the score
         score = int(value)
-    return IndicatorResult(indicator=indicator, value=value, score=max(0, min(4, int(score))))
+    return max(0, min(4, int(score)))
 
 
 def _warnings(framework: Framework, data: CityData, by_code: dict) -> tuple:

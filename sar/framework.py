@@ -10,6 +10,7 @@ framework; `python manage.py check` refuses a broken file with a message naming 
 """
 
 import datetime
+import itertools
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -724,7 +725,7 @@ def _check_versions_do_not_overlap(check: _Checker, versions: list, where: str) 
     if len({v.version for v in versions}) != len(versions):
         check.fail(f"{where}: a version name is used twice")
     ordered = sorted(versions, key=lambda v: v.valid_from or datetime.date.min)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if earlier.valid_until is None or later.valid_from is None:
             check.fail(f"{where}: versions {earlier.version} and {later.version} overlap")
         elif later.valid_from <= earlier.valid_until:
