@@ -15,6 +15,7 @@ The web sandbox builds the same ``CityData`` from a workspace (``sar.services``)
 
 import datetime
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,8 @@ from .framework import EmissionFactor, FactorVersion, Field, Framework, Indicato
 
 BUDDHIST_ERA_OFFSET = 543
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Plain ASCII decimal notation (other scripts' digits, hex, NaN and Infinity are refused).
+NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 MESSAGES = {
     "required": _("Required."),
@@ -131,7 +134,7 @@ def parse_number_text(text: str) -> Decimal | None:
     """
     cleaned = text.strip().translate(THAI_DIGITS).replace(",", "").replace(" ", "")
     cleaned = cleaned.replace("\u2212", "-")  # the minus sign some keyboards type
-    if not cleaned:
+    if not NUMBER_TEXT.fullmatch(cleaned):
         return None
     try:
         number = Decimal(cleaned)
@@ -186,8 +189,7 @@ def check_number(field_def: Field, number: Decimal, framework: Framework):
             return None, _message("not_whole")
         number = Decimal(int(number))
     else:
-        exponent = number.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > framework.max_decimal_places:
+        if decimal_places(number) > framework.max_decimal_places:
             return None, _message("too_many_places", places=framework.max_decimal_places)
         number = canonical_decimal(number)
     if field_def.minimum is not None and number < field_def.minimum:
@@ -197,6 +199,15 @@ def check_number(field_def: Field, number: Decimal, framework: Framework):
     if field_def.maximum is not None and number > field_def.maximum:
         return None, _message("above_maximum", max=format_number(field_def.maximum))
     return number, None
+
+
+def decimal_places(number: Decimal) -> int:
+    """Digits after the point, trailing zeros not counted (no context rounding involved)."""
+    _sign, digits, exponent = number.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if trailing_zeros == len(digits):
+        return 0  # zero
+    return max(0, -(exponent + trailing_zeros))
 
 
 def canonical_decimal(number: Decimal) -> Decimal:
@@ -344,9 +355,10 @@ def parse_month(raw) -> tuple[int | None, str | None]:
         return None, None
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
         return None, _message("bad_month")
-    if raw != int(raw) or not 1 <= int(raw) <= 12:
+    number = Decimal(raw)
+    if not number.is_finite() or not 1 <= number <= 12 or number != number.to_integral_value():
         return None, _message("bad_month")
-    return int(raw), None
+    return int(number), None
 
 
 def _parse_base_year(raw, framework: Framework, errors: dict) -> BaseYear | None:

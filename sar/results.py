@@ -108,6 +108,10 @@ class Results:
         return round_half_up(self.assessment.completeness * 100, 0)
 
     @property
+    def min_completeness_percent(self) -> Decimal:
+        return round_half_up(Fraction(self.framework.min_completeness) * 100, 0)
+
+    @property
     def with_value(self) -> int:
         return self.assessment.with_value_count
 

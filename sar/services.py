@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -138,6 +139,30 @@ def assess_workspace(workspace: Workspace, framework: Framework | None = None, *
     return assess(workspace_city_data(workspace, framework), framework, **options)
 
 
+def workspace_document(workspace: Workspace, framework: Framework | None = None) -> dict:
+    """The workspace's figures as a `sar_assess` input document (numbers as Decimal)."""
+    framework = framework or get_framework()
+    data = workspace_city_data(workspace, framework)
+    profile = {key: value for key, value in data.profile.items() if value is not None}
+    if "year_be" in profile:
+        profile["year_be"] = Decimal(profile["year_be"])
+    document = {
+        "profile": profile,
+        "inputs": dict(data.inputs),
+        "activities": [
+            {"ef": a.ef, "quantity": a.quantity, **({"month": Decimal(a.month)} if a.month else {})}
+            for a in data.activities
+        ],
+    }
+    if data.base_year is not None:
+        document["base_year"] = {
+            "year_be": Decimal(data.base_year.year_be),
+            "total_tco2e": data.base_year.total_tco2e,
+            "population": data.base_year.population,
+        }
+    return document
+
+
 # --- Workspaces ------------------------------------------------------------------------
 
 
@@ -271,8 +296,8 @@ def save_section(
             errors.setdefault(f"{key}__note", []).append(
                 str(_("Keep the note under 500 characters."))
             )
-        if errors:
-            raise SandboxError("invalid_figures", errors)
+        # Figures refused on their own are left out of the comparisons below, so every
+        # problem of the page is reported at once.
         data = city_data_from(
             current,
             stored_activities(workspace, framework),
@@ -282,7 +307,9 @@ def save_section(
         base_year_errors = _base_year_completeness(data, section, framework)
         cross = validate_city_data(data, framework, focus=keys)
         for key, messages in {**cross, **base_year_errors}.items():
-            errors.setdefault(key if key in keys else "__all__", []).extend(messages)
+            target = key if key in keys else "__all__"
+            if target not in errors or target == "__all__":
+                errors.setdefault(target, []).extend(messages)
         if errors:
             raise SandboxError("invalid_figures", errors)
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("sandbox/<int:pk>/results/", views.ResultsView.as_view(), name="results"),
     path("sandbox/<int:pk>/results/print/", views.ResultsPrintView.as_view(), name="print"),
     path("sandbox/<int:pk>/export.xlsx", views.ExportView.as_view(), name="export"),
+    path("sandbox/<int:pk>/export.json", views.ExportJsonView.as_view(), name="export_json"),
     path("sandbox/<int:pk>/reset/", views.ResetView.as_view(), name="reset"),
     path("sandbox/exercise/<int:round_pk>/", views.ExerciseView.as_view(), name="exercise"),
     path("sandbox/class/<int:round_pk>/", views.ClassExercisesView.as_view(), name="class"),

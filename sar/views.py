@@ -16,6 +16,7 @@ from courses.access import can_manage_round, rounds_managed_by
 from courses.models import Enrolment, Round
 
 from .access import get_workspace_for_user
+from .engine import dumps_exact
 from .exercises import exercise_checks, workspace_exercises
 from .export import workspace_workbook
 from .forms import ActivityForm, ResetForm, SectionForm, WorkspaceCreateForm, note_name
@@ -33,6 +34,7 @@ from .services import (
     save_section,
     section_fields,
     workspace_city_data,
+    workspace_document,
 )
 
 SECTION_ORDER = ("profile", "LIV", "HAP", "ENV", "GOV", "GHG")
@@ -91,12 +93,8 @@ class SandboxHomeView(SandboxMixin, TemplateView):
             .order_by("-year_be", "organisation__name_th")
         )
         managed = list(rounds_managed_by(user).select_related("programme").order_by("starts_at"))
-        return self.base_context(
-            workspaces=workspaces,
-            create_form=kwargs.get("create_form") or WorkspaceCreateForm(),
-            managed_rounds=managed,
-            **kwargs,
-        )
+        kwargs.setdefault("create_form", WorkspaceCreateForm())
+        return self.base_context(workspaces=workspaces, managed_rounds=managed, **kwargs)
 
 
 class WorkspaceCreateView(SandboxMixin, View):
@@ -352,13 +350,28 @@ class ExportView(WorkspaceMixin, View):
         return response
 
 
+class ExportJsonView(WorkspaceMixin, View):
+    """The figures as an input file for `python manage.py sar_assess`."""
+
+    def get(self, request, pk):
+        workspace = Workspace.objects.prefetch_related("entries", "activities").get(pk=pk)
+        response = HttpResponse(
+            dumps_exact(workspace_document(workspace, self.get_framework())) + "\n",
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"sar-sandbox-{self.workspace.organisation.dla_code}-{workspace.year_be}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
 class ResetView(WorkspaceMixin, TemplateView):
     template_name = "sar/reset.html"
 
     def get_context_data(self, **kwargs):
         if not self.can_edit:
             raise PermissionDenied
-        return self.base_context(form=kwargs.get("form") or ResetForm(), **kwargs)
+        kwargs.setdefault("form", ResetForm())
+        return self.base_context(**kwargs)
 
     def post(self, request, pk):
         form = ResetForm(request.POST)

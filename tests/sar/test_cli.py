@@ -111,6 +111,7 @@ def test_numbers_are_rounded_to_two_decimals_and_tonnes_to_three(tmp_path):
     document = {**EXAMPLE, "activities": [{"ef": "lpg_stationary", "quantity": 1}]}
     document["inputs"] = {"led_streetlights": 1, "all_streetlights": 3}
     status, text = run_command(tmp_path, document)
+    assert status == 0
     output = json.loads(text, parse_float=Decimal)
     assert output["indicators"]["LIV-1"]["value"] == Decimal("33.33")
     assert output["ghg"]["total_tco2e"] == Decimal("0.003")  # 3.1134 kg
@@ -121,6 +122,7 @@ def test_decimals_in_the_file_are_read_exactly(tmp_path):
     document = {**EXAMPLE, "activities": []}
     document["inputs"] = {"lao_electricity_kwh": 1, "lao_renewable_kwh": 0.3}
     status, text = run_command(tmp_path, document)
+    assert status == 0
     assert json.loads(text)["indicators"]["LIV-2"]["score"] == 4  # exactly 30 %
 
 
@@ -161,7 +163,7 @@ def test_invalid_input_exits_1_with_errors_by_field(tmp_path):
             "ghg_inventory_status",
         ),
         (
-            '{"profile": {}, "activities": [{"ef": "grid_electricity", "quantity": 1, "month": 13}]}',
+            '{"profile": {}, "activities": [{"ef": "lpg_mobile", "quantity": 1, "month": 13}]}',
             "activities[0].month",
         ),
         ('{"profile": {}, "base_year": {"year_be": 2565}}', "base_year.total_tco2e"),
@@ -184,7 +186,7 @@ def test_a_missing_file_is_refused_as_json(tmp_path):
 def manage(*args, stdin=None):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     env.pop("DATABASE_URL", None)  # the command does not touch the database
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,

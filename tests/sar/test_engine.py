@@ -9,7 +9,7 @@ from sar.engine import band_score, dumps_exact, round_half_up
 from sar.framework import get_framework
 from sar.sample import load_sample_city
 
-from .helpers import D, SCORE_VALUES, errors_of, inputs_for_scores, payload, run, run_json
+from .helpers import SCORE_VALUES, D, errors_of, inputs_for_scores, payload, run, run_json
 
 
 def sample_payload(year_be):
