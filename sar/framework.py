@@ -122,6 +122,11 @@ class Component(Localized):
     indicators: tuple[Indicator, ...]
     raw: dict
 
+    @property
+    def short_name(self) -> str:
+        """For charts on a phone; the full name when the file gives no short one."""
+        return localized(self.raw, "short") or self.name
+
 
 @dataclass(frozen=True, eq=False)
 class FactorVersion:

@@ -8,6 +8,9 @@ from .engine import Assessment, CityData, assess, round_half_up
 from .framework import EmissionFactor, FactorVersion, Framework
 
 CHART_WIDTH = 300  # SVG user units; the chart scales to the width of the screen
+TRACK_WIDTH = 225  # the longest bar; the value is written after it
+BAR_HEIGHT = 16
+ROW_HEIGHT = 50
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,8 @@ class Bar:
     width: Decimal
     label_y: int
     bar_y: int
+    value_x: Decimal
+    value_y: int
 
 
 @dataclass(frozen=True)
@@ -25,25 +30,33 @@ class BarChart:
     bars: tuple[Bar, ...]
     height: int
     width: int = CHART_WIDTH
+    bar_height: int = BAR_HEIGHT
+    track_width: int = TRACK_WIDTH
 
 
 def bar_chart(title: str, rows: list[tuple[str, Fraction, str]], maximum: Fraction) -> BarChart:
-    """Horizontal bars, a label line above each bar: readable on a 360 px phone."""
+    """Horizontal bars, each under its label and followed by its value: readable at 360 px.
+
+    The SVG is 300 units wide and scales to the screen, so 14-unit text stays about 14 px
+    on a phone; the bars leave room on the right for the value.
+    """
     bars = []
-    row_height = 44
     for index, (label, value, value_text) in enumerate(rows):
         share = Fraction(0) if maximum <= 0 else max(Fraction(0), min(Fraction(1), value / maximum))
-        top = index * row_height
+        top = index * ROW_HEIGHT
+        width = round_half_up(share * TRACK_WIDTH, 1)
         bars.append(
             Bar(
                 label=label,
                 value_text=value_text,
-                width=round_half_up(share * CHART_WIDTH, 1),
-                label_y=top + 14,
-                bar_y=top + 20,
+                width=width,
+                label_y=top + 16,
+                bar_y=top + 24,
+                value_x=width + 6,
+                value_y=top + 24 + BAR_HEIGHT - 3,
             )
         )
-    return BarChart(title=title, bars=tuple(bars), height=max(row_height, len(rows) * row_height))
+    return BarChart(title=title, bars=tuple(bars), height=max(ROW_HEIGHT, len(rows) * ROW_HEIGHT))
 
 
 @dataclass(frozen=True)
@@ -155,7 +168,7 @@ class Results:
     def component_chart(self) -> BarChart:
         rows = [
             (
-                f"{component.code} {component.name}",
+                f"{component.code} {component.short_name}",
                 self.assessment.components[component.code],
                 f"{round_half_up(self.assessment.components[component.code], 2)}%",
             )

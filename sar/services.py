@@ -224,7 +224,7 @@ def _load_sample(workspace: Workspace, framework: Framework) -> None:
         sample = load_sample_city(framework)
     except FrameworkError:
         raise SandboxError("sample_unavailable") from None
-    note = sample.get("note_th", "")
+    note = sample.get("figure_note_th") or sample.get("note_th", "")
     figures = {**sample.get("profile", {}), **sample.get("inputs", {})}
     for key, value in (sample.get("base_year") or {}).items():
         figures[BASE_YEAR_PREFIX + key] = value

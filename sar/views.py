@@ -16,7 +16,7 @@ from courses.access import can_manage_round, rounds_managed_by
 from courses.models import Enrolment, Round
 
 from .access import get_workspace_for_user
-from .engine import dumps_exact
+from .engine import dumps_exact, parse_number_text
 from .exercises import exercise_checks, workspace_exercises
 from .export import workspace_workbook
 from .forms import ActivityForm, ResetForm, SectionForm, WorkspaceCreateForm, note_name
@@ -262,7 +262,9 @@ class SectionView(WorkspaceMixin, TemplateView):
         lines = []
         for row in activities:
             factor = framework.factor(row.ef_code)
-            lines.append({"row": row, "factor": factor})
+            lines.append(
+                {"row": row, "factor": factor, "quantity": parse_number_text(row.quantity)}
+            )
         return {
             "results": results,
             "activity_rows": lines,

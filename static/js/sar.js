@@ -7,11 +7,11 @@
         button.addEventListener("click", function () { window.print(); });
     });
 
-    // After a refused save, bring the first field with an error into view.
-    var firstError = document.querySelector(".sar-field--error input, .sar-field--error select");
-    if (firstError) {
-        firstError.setAttribute("aria-invalid", "true");
-        firstError.focus({ preventScroll: false });
+    // After a refused save, bring the first field with an error into view (without
+    // focusing it: on a phone that would pop the keyboard up over the message).
+    var firstError = document.querySelector(".sar-field--error");
+    if (firstError && firstError.scrollIntoView) {
+        firstError.scrollIntoView({ block: "center" });
     }
 
     // Mark every field with an error for screen readers too.

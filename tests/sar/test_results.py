@@ -41,11 +41,11 @@ def test_results_page_of_the_sample_city(
 def test_each_bar_is_as_long_as_its_value(client, participant, sample_workspace):
     client.force_login(participant)
     html = client.get(f"/sandbox/{sample_workspace.pk}/results/").content.decode()
-    widths = re.findall(r'width="([0-9.]+)" height="14" rx="3" class="sar-chart__bar"', html)
-    # components 58.33, 50, 50, 58.33 % of 300; sectors relative to the largest (29,419.54 t)
-    assert widths[:4] == ["175.0", "150.0", "150.0", "175.0"]
-    assert widths[4] == "300.0"
-    assert widths[6] == "101.3"  # waste 9,936 / 29,419.54 x 300
+    widths = re.findall(r'width="([0-9.]+)" height="16" rx="3" class="sar-chart__bar"', html)
+    # components 58.33, 50, 50, 58.33 % of a 225-unit track; sectors relative to the largest
+    assert widths[:4] == ["131.3", "112.5", "112.5", "131.3"]
+    assert widths[4] == "225.0"  # stationary energy, 29,419.54 t
+    assert widths[6] == "76.0"  # waste 9,936 / 29,419.54 x 225
 
 
 def test_the_web_and_sar_assess_give_the_same_result(
