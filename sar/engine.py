@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -611,7 +612,7 @@ def compute_ghg(
             version = factor.version_on(day)
         if version is None:
             continue
-        kg = Fraction(activity.quantity) * Fraction(version.kgco2e_per_unit)
+        kg = Fraction(activity.quantity) * constant(version.kgco2e_per_unit)
         by_sector[factor.sector] = by_sector.get(factor.sector, Fraction(0)) + kg
         by_scope[factor.scope] = by_scope.get(factor.scope, Fraction(0)) + kg
         used[factor.code] = version
@@ -636,15 +637,15 @@ def _value(indicator: Indicator, data: CityData, ghg: GhgInventory):
             return None
         top = sum((Fraction(v) for v in numerator), Fraction(0))
         bottom = sum((Fraction(v) for v in denominator), Fraction(0))
-        for constant in formula.get("multiply", []):
-            top *= Fraction(Decimal(constant))
-        for constant in formula.get("divide", []):
-            bottom *= Fraction(Decimal(constant))
+        for factor in formula.get("multiply", []):
+            top *= constant(factor)
+        for factor in formula.get("divide", []):
+            bottom *= constant(factor)
         if bottom == 0:
             return None
         value = top / bottom
         if "cap" in formula:
-            value = min(value, Fraction(Decimal(formula["cap"])))
+            value = min(value, constant(formula["cap"]))
         return value
     if kind == "input":
         value = data.value(formula["input"])
@@ -675,6 +676,12 @@ def _ghg_change(data: CityData, ghg: GhgInventory) -> Fraction | None:
     return (now_per_person - base_per_person) / base_per_person * 100
 
 
+@lru_cache(maxsize=1024)
+def constant(text) -> Fraction:
+    """A framework constant ("0.80", "1600", a factor) as an exact fraction, once."""
+    return Fraction(Decimal(text))
+
+
 _OPERATORS = {
     ">=": lambda value, limit: value >= limit,
     ">": lambda value, limit: value > limit,
@@ -702,11 +709,11 @@ def band_score(indicator: Indicator, value, *, lao_type: str | None = None) -> i
     if kind == "thresholds":
         score = bands["otherwise"]
         for operator, limit, rule_score in bands["rules"]:
-            if _OPERATORS[operator](value, Fraction(Decimal(limit))):
+            if _OPERATORS[operator](value, constant(limit)):
                 score = rule_score
                 break
     elif kind == "target_by_lao_type":
-        target = Fraction(Decimal(bands["targets"][lao_type]))
+        target = constant(bands["targets"][lao_type])
         score = math.floor(min(Fraction(1), value / target) * bands["steps"])
     elif kind == "choice":
         score = bands["scores"][value]
@@ -720,7 +727,7 @@ def _warnings(framework: Framework, data: CityData, by_code: dict) -> tuple:
     for rule in framework.warnings:
         if rule["kind"] == "indicator_above":
             result = by_code[rule["indicator"]]
-            limit = Fraction(Decimal(rule["limit"]))
+            limit = constant(rule["limit"])
             if result.value is not None and result.value > limit:
                 message = str(WARNING_MESSAGES["indicator_above"]) % {
                     "indicator": f"{result.indicator.code} {result.indicator.name}",
@@ -737,7 +744,7 @@ def _warnings(framework: Framework, data: CityData, by_code: dict) -> tuple:
             change = abs(Fraction(population) - Fraction(base.population)) / Fraction(
                 base.population
             )
-            limit = Fraction(Decimal(rule["max_change_percent"]))
+            limit = constant(rule["max_change_percent"])
             if change * 100 > limit:
                 message = str(WARNING_MESSAGES["population_vs_base"]) % {
                     "population": format_number(population),

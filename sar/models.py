@@ -3,7 +3,7 @@
 Figures are stored as text ("1234.5", "true", a choice code), never as floats, so what the
 web sandbox computes from a workspace is what `sar_assess` computes from the same figures
 in a JSON file. The computed assessment is not stored: it is recomputed from the figures
-(it takes well under a millisecond), so it always follows the active framework.
+(a few milliseconds), so it always follows the active framework.
 """
 
 from django.conf import settings

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from .engine import Assessment, CityData, assess, round_half_up
 from .framework import EmissionFactor, FactorVersion, Framework
@@ -99,7 +100,7 @@ class Results:
     assessment: Assessment
     whatifs: list[WhatIf] = field(default_factory=list)
 
-    @property
+    @cached_property
     def components(self):
         """(component, percent, its indicator results) in framework order."""
         by_code = {result.indicator.code: result for result in self.assessment.indicators}
@@ -112,36 +113,36 @@ class Results:
             for component in self.framework.components
         ]
 
-    @property
+    @cached_property
     def overall(self) -> Decimal:
         return round_half_up(self.assessment.overall, 2)
 
-    @property
+    @cached_property
     def completeness_percent(self) -> Decimal:
         return round_half_up(self.assessment.completeness * 100, 0)
 
-    @property
+    @cached_property
     def min_completeness_percent(self) -> Decimal:
         return round_half_up(Fraction(self.framework.min_completeness) * 100, 0)
 
-    @property
+    @cached_property
     def with_value(self) -> int:
         return self.assessment.with_value_count
 
-    @property
+    @cached_property
     def indicator_count(self) -> int:
         return len(self.assessment.indicators)
 
-    @property
+    @cached_property
     def ghg_total(self) -> Decimal:
         return round_half_up(self.assessment.ghg.total_tco2e, 3)
 
-    @property
+    @cached_property
     def ghg_per_capita(self) -> Decimal | None:
         value = self.assessment.ghg.per_capita_tco2e
         return None if value is None else round_half_up(value, 3)
 
-    @property
+    @cached_property
     def ghg_sectors(self):
         total = self.assessment.ghg.total_tco2e
         return [
@@ -153,18 +154,18 @@ class Results:
             for code, value in self.assessment.ghg.by_sector_tco2e().items()
         ]
 
-    @property
+    @cached_property
     def ghg_scopes(self):
         return [
             (scope, round_half_up(value, 3))
             for scope, value in self.assessment.ghg.by_scope_tco2e().items()
         ]
 
-    @property
+    @cached_property
     def ghg_lines(self):
         return [(line, round_half_up(line.kgco2e / 1000, 3)) for line in self.assessment.ghg.lines]
 
-    @property
+    @cached_property
     def component_chart(self) -> BarChart:
         rows = [
             (
@@ -176,7 +177,7 @@ class Results:
         ]
         return bar_chart("components", rows, Fraction(100))
 
-    @property
+    @cached_property
     def sector_chart(self) -> BarChart:
         sectors = self.assessment.ghg.by_sector_tco2e()
         rows = [

@@ -1,12 +1,20 @@
 """Round exercises: checked from the workspace, shown to participants and trainers, and
 offered to certificates as the `sandbox_exercise` completion condition."""
 
+import io
+
 import pytest
 
 from courses.completion import completion_conditions
 from courses.services import enrol_participant
 from sar.exercises import exercise_checks
-from sar.services import add_ghg_activity, create_workspace, reset_workspace, save_section
+from sar.services import (
+    add_ghg_activity,
+    assess_workspace,
+    create_workspace,
+    reset_workspace,
+    save_section,
+)
 from tests.factories import RoundFactory, UserFactory
 
 from .conftest import PROFILE_FORM, WASTE_FORM
@@ -182,3 +190,16 @@ def test_trainers_see_the_class_status(
     assert html.count("ยังไม่เริ่ม") == 5
     home = client.get("/sandbox/").content.decode()
     assert f'href="/sandbox/class/{round_1.pk}/"' in home
+
+
+def test_seed_demo_gives_the_demo_participant_a_sample_workspace(demo_site):
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from sar.models import Workspace
+
+    participant = User.objects.get(email="participant@example.com")
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    [workspace] = Workspace.objects.owned_by(participant)
+    assert workspace.contains_sample
+    assert assess_workspace(workspace).level.code == "basic"
