@@ -11,9 +11,7 @@ from accounts.models import LaoType
 from courses.services import enrol_participant
 from tests.factories import OrganisationFactory, RoundFactory, UserFactory
 
-# serialized_rollback: the data the migrations create (locales, the default site) is put back
-# before the test, whichever other browser test flushed the database before it.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def fits_the_phone(page):
