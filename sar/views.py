@@ -131,9 +131,7 @@ class WorkspaceView(WorkspaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         framework = self.get_framework()
-        workspace = Workspace.objects.prefetch_related("entries", "activities").get(
-            pk=self.workspace.pk
-        )
+        workspace = Workspace.objects.with_figures().get(pk=self.workspace.pk)
         data = workspace_city_data(workspace, framework)
         results = build_results(data, framework)
         filled = {entry.key for entry in workspace.entries.all() if entry.value}
@@ -206,7 +204,8 @@ class SectionView(WorkspaceMixin, TemplateView):
         messages.success(request, _("Saved."))
         keys = {f.key for f in form.figure_fields}
         for warning in result.assessment.warnings:
-            if warning.field in keys or self.section_code == "profile":
+            about_base_year = warning.code == "population_vs_base" and self.section_code == "GHG"
+            if warning.field in keys or about_base_year:
                 messages.warning(request, warning.message)
         return redirect(request.path)
 
@@ -323,9 +322,7 @@ class ResultsView(WorkspaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         framework = self.get_framework()
-        workspace = Workspace.objects.prefetch_related("entries", "activities").get(
-            pk=self.workspace.pk
-        )
+        workspace = Workspace.objects.with_figures().get(pk=self.workspace.pk)
         results = build_results(workspace_city_data(workspace, framework), framework)
         return self.base_context(results=results)
 
@@ -340,7 +337,7 @@ class ResultsPrintView(ResultsView):
 class ExportView(WorkspaceMixin, View):
     def get(self, request, pk):
         framework = self.get_framework()
-        workspace = Workspace.objects.prefetch_related("entries", "activities").get(pk=pk)
+        workspace = Workspace.objects.with_figures().get(pk=pk)
         workspace.organisation = self.workspace.organisation
         content = workspace_workbook(workspace, framework)
         response = HttpResponse(
@@ -356,7 +353,7 @@ class ExportJsonView(WorkspaceMixin, View):
     """The figures as an input file for `python manage.py sar_assess`."""
 
     def get(self, request, pk):
-        workspace = Workspace.objects.prefetch_related("entries", "activities").get(pk=pk)
+        workspace = Workspace.objects.with_figures().get(pk=pk)
         response = HttpResponse(
             dumps_exact(workspace_document(workspace, self.get_framework())) + "\n",
             content_type="application/json; charset=utf-8",

@@ -386,3 +386,24 @@ def test_save_section_refuses_an_unknown_section(participant, workspace):
     with pytest.raises(SandboxError) as error:
         save_section(workspace=workspace, section="FUN", values={}, notes={}, user=participant)
     assert error.value.code == "unknown_section"
+
+
+def test_the_base_year_population_warning_shows_on_the_inventory_page(
+    client, participant, workspace
+):
+    client.force_login(participant)
+    post_section(client, workspace, "profile", PROFILE_FORM)
+    response = post_section(
+        client,
+        workspace,
+        "GHG",
+        {
+            "base_year.year_be": "2565",
+            "base_year.total_tco2e": "66000",
+            "base_year.population": "18000",  # 25,000 now: 38.9 % more
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "ประชากรปีฐาน" in page
+    assert "38.9" in page
