@@ -281,6 +281,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- SAR sandbox ------------------------------------------------------------------
+
+# The indicator framework (a versioned data file); DCCE's official set replaces it here.
+SAR_FRAMEWORK_FILE = BASE_DIR / "sar" / "frameworks" / "sandbox-v1.json"
+
 # --- Logging ----------------------------------------------------------------------
 
 LOGGING = {

@@ -5,6 +5,7 @@ from accounts.demo import DEMO_USERS, seed_organisations, seed_users
 from accounts.models import Role
 from cms.demo import seed_pages
 from courses.demo import seed_programme
+from sar.demo import seed_sandbox
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         users = seed_users()
         programme = seed_programme(trainers=[users[Role.TRAINER]])
         seed_pages(programme)
+        seed_sandbox(users[Role.PARTICIPANT])
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo-only logins:"))
         for spec in DEMO_USERS:

@@ -1,0 +1,402 @@
+"""Every write to the sandbox: workspaces, figures, GHG activities. Views call these."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from .engine import (
+    Activity,
+    Assessment,
+    BaseYear,
+    CityData,
+    assess,
+    coerce_value,
+    decimal_to_text,
+    january_first,
+    parse_number_text,
+    validate_city_data,
+)
+from .framework import Field, Framework, FrameworkError, get_framework
+from .models import Entry, GhgActivity, Workspace
+from .sample import load_sample_city
+
+BASE_YEAR_PREFIX = "base_year."
+START_EMPTY = "empty"
+START_SAMPLE = "sample"
+
+
+class SandboxError(Exception):
+    """A refused sandbox action; ``code`` is stable, ``message`` is Thai."""
+
+    MESSAGES = {
+        "no_organisation": _(
+            "Your profile has no LAO yet. Choose your LAO in your profile, then open a workspace."
+        ),
+        "year_out_of_range": _("The reporting year must be a Buddhist-Era year from 2500 to 2700."),
+        "workspace_exists": _("You already have a workspace for this LAO and year."),
+        "unknown_start": _("Choose to start empty or from the sample city."),
+        "unknown_section": _("There is no such part of the form."),
+        "invalid_figures": _("Nothing was saved: correct the figures marked below."),
+        "activity_not_found": _("That activity is no longer in the inventory."),
+        "sample_unavailable": _("The sample city cannot be loaded; please tell the trainers."),
+    }
+
+    def __init__(self, code: str, errors: dict | None = None):
+        self.code = code
+        self.message = self.MESSAGES[code]
+        self.errors = errors or {}
+        super().__init__(code)
+
+
+# --- Reading a workspace into the engine's terms ------------------------------------
+
+
+def section_fields(framework: Framework, section: str) -> tuple[Field, ...]:
+    """The fields of one data-entry page; the GHG page also holds the base year."""
+    fields = framework.section_fields(section)
+    if section == "GHG":
+        fields += base_year_fields(framework)
+    return fields
+
+
+def base_year_fields(framework: Framework) -> tuple[Field, ...]:
+    return tuple(
+        Field(
+            key=BASE_YEAR_PREFIX + f.key,
+            type=f.type,
+            section="GHG",
+            group="base_year",
+            raw=f.raw,
+            choices=f.choices,
+            minimum=f.minimum,
+            minimum_exclusive=f.minimum_exclusive,
+            maximum=f.maximum,
+        )
+        for f in framework.base_year_fields
+    )
+
+
+def stored_values(workspace: Workspace, framework: Framework) -> dict[str, object]:
+    """The workspace's figures, typed (uses prefetched entries when present)."""
+    fields = {f.key: f for f in framework.profile_fields + framework.input_fields}
+    fields.update({f.key: f for f in base_year_fields(framework)})
+    values = {}
+    for entry in workspace.entries.all():
+        field_def = fields.get(entry.key)
+        if field_def is None or not entry.value:
+            continue  # a field of an earlier framework, or only a note
+        value, error = coerce_value(field_def, entry.value, framework, from_text=True)
+        if error is None and value is not None:
+            values[entry.key] = value
+    return values
+
+
+def stored_activities(workspace: Workspace, framework: Framework) -> list[Activity]:
+    activities = []
+    for row in workspace.activities.all():
+        quantity = parse_number_text(row.quantity)
+        if framework.factor(row.ef_code) is not None and quantity is not None:
+            activities.append(Activity(ef=row.ef_code, quantity=quantity, month=row.month))
+    return activities
+
+
+def city_data_from(
+    values: Mapping[str, object], activities: list[Activity], *, year_be: int, framework
+) -> CityData:
+    profile = {f.key: values.get(f.key) for f in framework.profile_fields}
+    profile["year_be"] = year_be
+    inputs = {f.key: values[f.key] for f in framework.input_fields if values.get(f.key) is not None}
+    base = {
+        key: values.get(BASE_YEAR_PREFIX + key) for key in ("year_be", "total_tco2e", "population")
+    }
+    base_year = None
+    if any(value is not None for value in base.values()):
+        base_year = BaseYear(
+            year_be=int(base["year_be"]) if base["year_be"] is not None else None,
+            total_tco2e=base["total_tco2e"],
+            population=base["population"],
+        )
+    return CityData(profile=profile, inputs=inputs, activities=activities, base_year=base_year)
+
+
+def workspace_city_data(workspace: Workspace, framework: Framework | None = None) -> CityData:
+    framework = framework or get_framework()
+    return city_data_from(
+        stored_values(workspace, framework),
+        stored_activities(workspace, framework),
+        year_be=workspace.year_be,
+        framework=framework,
+    )
+
+
+def assess_workspace(workspace: Workspace, framework: Framework | None = None, **options):
+    framework = framework or get_framework()
+    return assess(workspace_city_data(workspace, framework), framework, **options)
+
+
+def workspace_document(workspace: Workspace, framework: Framework | None = None) -> dict:
+    """The workspace's figures as a `sar_assess` input document (numbers as Decimal)."""
+    framework = framework or get_framework()
+    data = workspace_city_data(workspace, framework)
+    profile = {key: value for key, value in data.profile.items() if value is not None}
+    if "year_be" in profile:
+        profile["year_be"] = Decimal(profile["year_be"])
+    document = {
+        "profile": profile,
+        "inputs": dict(data.inputs),
+        "activities": [
+            {"ef": a.ef, "quantity": a.quantity, **({"month": Decimal(a.month)} if a.month else {})}
+            for a in data.activities
+        ],
+    }
+    if data.base_year is not None:
+        document["base_year"] = {
+            "year_be": Decimal(data.base_year.year_be),
+            "total_tco2e": data.base_year.total_tco2e,
+            "population": data.base_year.population,
+        }
+    return document
+
+
+# --- Workspaces ------------------------------------------------------------------------
+
+
+def create_workspace(*, owner, year_be: int, start_from: str = START_EMPTY) -> Workspace:
+    """A new workspace for the owner's LAO and a reporting year, empty or from the sample."""
+    framework = get_framework()
+    if owner.organisation_id is None:
+        raise SandboxError("no_organisation")
+    if not framework.year_be_min <= year_be <= framework.year_be_max:
+        raise SandboxError("year_out_of_range")
+    if start_from not in {START_EMPTY, START_SAMPLE}:
+        raise SandboxError("unknown_start")
+    try:
+        with transaction.atomic():
+            workspace = Workspace.objects.create(
+                owner=owner,
+                organisation_id=owner.organisation_id,
+                year_be=year_be,
+                framework=framework.code,
+            )
+            if start_from == START_SAMPLE:
+                _load_sample(workspace, framework)
+            log(
+                instance=workspace,
+                action="esc.sar.create_workspace",
+                user=owner,
+                data={"year_be": year_be, "start_from": start_from},
+            )
+    except IntegrityError:
+        raise SandboxError("workspace_exists") from None
+    return workspace
+
+
+def reset_workspace(*, workspace: Workspace, start_from: str, user) -> Workspace:
+    """Empty the workspace, or replace its figures with the sample city's."""
+    framework = get_framework()
+    if start_from not in {START_EMPTY, START_SAMPLE}:
+        raise SandboxError("unknown_start")
+    with transaction.atomic():
+        workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+        workspace.entries.all().delete()
+        workspace.activities.all().delete()
+        workspace.contains_sample = False
+        workspace.framework = framework.code
+        if start_from == START_SAMPLE:
+            _load_sample(workspace, framework)
+        workspace.save(update_fields=["contains_sample", "framework", "updated_at"])
+        log(
+            instance=workspace,
+            action="esc.sar.reset_workspace",
+            user=user,
+            data={"start_from": start_from},
+        )
+    return workspace
+
+
+def _load_sample(workspace: Workspace, framework: Framework) -> None:
+    try:
+        sample = load_sample_city(framework)
+    except FrameworkError:
+        raise SandboxError("sample_unavailable") from None
+    note = sample.get("figure_note_th") or sample.get("note_th", "")
+    figures = {**sample.get("profile", {}), **sample.get("inputs", {})}
+    for key, value in (sample.get("base_year") or {}).items():
+        figures[BASE_YEAR_PREFIX + key] = value
+    Entry.objects.bulk_create(
+        Entry(workspace=workspace, key=key, value=decimal_to_text(value), note=note)
+        for key, value in figures.items()
+        if value is not None
+    )
+    GhgActivity.objects.bulk_create(
+        GhgActivity(
+            workspace=workspace,
+            ef_code=item["ef"],
+            quantity=decimal_to_text(item["quantity"]),
+            month=int(item["month"]) if item.get("month") else None,
+            note=note,
+        )
+        for item in sample.get("activities", [])
+    )
+    workspace.contains_sample = True
+    workspace.save(update_fields=["contains_sample", "updated_at"])
+
+
+# --- Figures ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    assessment: Assessment
+    saved: int
+
+
+def save_section(
+    *,
+    workspace: Workspace,
+    section: str,
+    values: Mapping[str, str],
+    notes: Mapping[str, str],
+    user,
+) -> SaveResult:
+    """Save one data-entry page: all of it, or nothing when any figure is refused.
+
+    ``values`` and ``notes`` are the typed texts by field key; a blank value makes the
+    figure missing again. Refusals raise SandboxError("invalid_figures") whose ``errors``
+    map field keys to Thai messages.
+    """
+    framework = get_framework()
+    if framework.section(section) is None:
+        raise SandboxError("unknown_section")
+    fields = section_fields(framework, section)
+    keys = {f.key for f in fields}
+    with transaction.atomic():
+        workspace = (
+            Workspace.objects.select_for_update()
+            .prefetch_related("entries", "activities")
+            .get(pk=workspace.pk)
+        )
+        current = stored_values(workspace, framework)
+        errors: dict[str, list[str]] = {}
+        for field_def in fields:
+            raw = values.get(field_def.key, "")
+            value, error = coerce_value(field_def, raw, framework, from_text=True)
+            if error:
+                errors.setdefault(field_def.key, []).append(error)
+            elif value is None and section == "profile":
+                errors.setdefault(field_def.key, []).append(str(_("Required.")))
+            current[field_def.key] = value
+        notes_too_long = [f.key for f in fields if len(notes.get(f.key, "")) > 500]
+        for key in notes_too_long:
+            errors.setdefault(f"{key}__note", []).append(
+                str(_("Keep the note under 500 characters."))
+            )
+        # Figures refused on their own are left out of the comparisons below, so every
+        # problem of the page is reported at once.
+        data = city_data_from(
+            current,
+            stored_activities(workspace, framework),
+            year_be=workspace.year_be,
+            framework=framework,
+        )
+        base_year_errors = _base_year_completeness(data, section, framework)
+        cross = validate_city_data(data, framework, focus=keys)
+        for key, messages in {**cross, **base_year_errors}.items():
+            target = key if key in keys else "__all__"
+            if target not in errors or target == "__all__":
+                errors.setdefault(target, []).extend(messages)
+        if errors:
+            raise SandboxError("invalid_figures", errors)
+
+        rows = []
+        for field_def in fields:
+            value = current.get(field_def.key)
+            note = notes.get(field_def.key, "").strip()
+            rows.append(
+                Entry(
+                    workspace=workspace,
+                    key=field_def.key,
+                    value="" if value is None else decimal_to_text(value),
+                    note=note,
+                    updated_at=timezone.now(),
+                )
+            )
+        keep = [row for row in rows if row.value or row.note]
+        drop = [row.key for row in rows if not (row.value or row.note)]
+        if drop:
+            workspace.entries.filter(key__in=drop).delete()
+        Entry.objects.bulk_create(
+            keep,
+            update_conflicts=True,
+            unique_fields=["workspace", "key"],
+            update_fields=["value", "note", "updated_at"],
+        )
+        workspace.save(update_fields=["updated_at"])
+    return SaveResult(assessment=assess(data, framework), saved=len(keep))
+
+
+def _base_year_completeness(data: CityData, section: str, framework: Framework) -> dict:
+    """A base year is all three figures or none (the engine needs each of them)."""
+    if section != "GHG" or data.base_year is None:
+        return {}
+    errors = {}
+    for f in framework.base_year_fields:
+        if getattr(data.base_year, f.key) is None:
+            errors[BASE_YEAR_PREFIX + f.key] = [
+                str(_("Enter all three base-year figures, or leave all three empty."))
+            ]
+    return errors
+
+
+def add_ghg_activity(
+    *, workspace: Workspace, ef_code: str, quantity: str, month: str = "", note: str = "", user
+) -> GhgActivity:
+    """Add one inventory line (an annual quantity, or one month's)."""
+    framework = get_framework()
+    errors: dict[str, list[str]] = {}
+    factor = framework.factor(ef_code or "")
+    if factor is None:
+        errors["ef"] = [str(_("Choose an emission factor from the list."))]
+    quantity_field = Field(key="quantity", type="decimal", section="GHG", group="", raw={})
+    value, error = coerce_value(quantity_field, quantity, framework, from_text=True)
+    if error:
+        errors["quantity"] = [error]
+    elif value is None:
+        errors["quantity"] = [str(_("Required."))]
+    month_number = None
+    if month not in ("", None):
+        month_number = parse_number_text(str(month))
+        if month_number is None or month_number != int(month_number) or not 1 <= month_number <= 12:
+            errors["month"] = [str(_("The month must be a whole number from 1 to 12."))]
+        else:
+            month_number = int(month_number)
+    if len(note or "") > 500:
+        errors["note"] = [str(_("Keep the note under 500 characters."))]
+    if factor is not None and factor.version_on(january_first(workspace.year_be)) is None:
+        errors["ef"] = [str(_("This emission factor has no version for the reporting year."))]
+    if errors:
+        raise SandboxError("invalid_figures", errors)
+    with transaction.atomic():
+        Workspace.objects.select_for_update().filter(pk=workspace.pk).update(
+            updated_at=timezone.now()
+        )
+        return GhgActivity.objects.create(
+            workspace=workspace,
+            ef_code=factor.code,
+            quantity=decimal_to_text(value),
+            month=month_number,
+            note=(note or "").strip(),
+        )
+
+
+def delete_ghg_activity(*, workspace: Workspace, activity_id: int, user) -> None:
+    with transaction.atomic():
+        deleted, _rows = GhgActivity.objects.filter(workspace=workspace, pk=activity_id).delete()
+        if not deleted:
+            raise SandboxError("activity_not_found")
+        Workspace.objects.filter(pk=workspace.pk).update(updated_at=timezone.now())

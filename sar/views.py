@@ -1,0 +1,454 @@
+"""The sandbox pages. Thin: access helper, form, one service call, a message."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from courses.access import can_manage_round, rounds_managed_by
+from courses.models import Enrolment, Round
+
+from .access import get_workspace_for_user
+from .engine import dumps_exact, parse_number_text
+from .exercises import exercise_checks, workspace_exercises
+from .export import workspace_workbook
+from .forms import ActivityForm, ResetForm, SectionForm, WorkspaceCreateForm, note_name
+from .framework import get_framework
+from .hooks import trained_members_count
+from .models import Workspace
+from .results import build_results
+from .sample import sample_city_name
+from .services import (
+    SandboxError,
+    add_ghg_activity,
+    create_workspace,
+    delete_ghg_activity,
+    reset_workspace,
+    save_section,
+    section_fields,
+    workspace_city_data,
+    workspace_document,
+)
+
+SECTION_ORDER = ("profile", "LIV", "HAP", "ENV", "GOV", "GHG")
+
+
+class SandboxMixin(LoginRequiredMixin):
+    """Puts the framework (and its "training only" notice) in every page's context."""
+
+    def get_framework(self):
+        if not hasattr(self, "_framework"):
+            self._framework = get_framework()
+        return self._framework
+
+    def base_context(self, **context):
+        framework = self.get_framework()
+        context.setdefault("framework", framework)
+        context.setdefault("sample_name", sample_city_name(framework))
+        return context
+
+
+class WorkspaceMixin(SandboxMixin):
+    """Loads the workspace in the URL through the one access helper."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.workspace, self.can_edit = get_workspace_for_user(request.user, kwargs["pk"])
+        if request.method == "POST" and not self.can_edit:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_context(self, **context):
+        context = super().base_context(**context)
+        context.setdefault("workspace", self.workspace)
+        context.setdefault("can_edit", self.can_edit)
+        context.setdefault("sections", self.section_links())
+        return context
+
+    def section_links(self):
+        framework = self.get_framework()
+        return [
+            (code, framework.section(code)) for code in SECTION_ORDER if framework.section(code)
+        ]
+
+
+class SandboxHomeView(SandboxMixin, TemplateView):
+    """ระบบทดลอง SAR: my workspaces, a new one, and for trainers their classes."""
+
+    template_name = "sar/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        workspaces = list(
+            Workspace.objects.owned_by(user)
+            .select_related("organisation")
+            .order_by("-year_be", "organisation__name_th")
+        )
+        managed = list(rounds_managed_by(user).select_related("programme").order_by("starts_at"))
+        kwargs.setdefault("create_form", WorkspaceCreateForm())
+        return self.base_context(workspaces=workspaces, managed_rounds=managed, **kwargs)
+
+
+class WorkspaceCreateView(SandboxMixin, View):
+    def post(self, request):
+        form = WorkspaceCreateForm(request.POST)
+        next_url = request.POST.get("next", "")
+        if form.is_valid():
+            try:
+                workspace = create_workspace(
+                    owner=request.user,
+                    year_be=form.cleaned_data["year_be"],
+                    start_from=form.cleaned_data["start_from"],
+                )
+            except SandboxError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your workspace is ready."))
+                if next_url and url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}
+                ):
+                    return redirect(next_url)
+                return redirect("sar:workspace", pk=workspace.pk)
+        view = SandboxHomeView.as_view()
+        request.method = "GET"
+        response = view(request, create_form=form)
+        response.status_code = 400
+        return response
+
+
+class WorkspaceView(WorkspaceMixin, TemplateView):
+    """A workspace's overview: its parts, how full each is, the exercises."""
+
+    template_name = "sar/workspace.html"
+
+    def get_context_data(self, **kwargs):
+        framework = self.get_framework()
+        workspace = Workspace.objects.with_figures().get(pk=self.workspace.pk)
+        data = workspace_city_data(workspace, framework)
+        results = build_results(data, framework)
+        filled = {entry.key for entry in workspace.entries.all() if entry.value}
+        parts = []
+        for code, section in self.section_links():
+            keys = [f.key for f in section_fields(framework, code)]
+            parts.append(
+                {
+                    "code": code,
+                    "section": section,
+                    "filled": sum(1 for key in keys if key in filled),
+                    "total": len(keys),
+                    "activities": len(data.activities) if code == "GHG" else None,
+                }
+            )
+        exercises = workspace_exercises(workspace, data, results.assessment, framework)
+        return self.base_context(parts=parts, results=results, exercises=exercises)
+
+
+class SectionView(WorkspaceMixin, TemplateView):
+    """One component's figures (or the profile, or the GHG inventory)."""
+
+    template_name = "sar/section.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.section_code = kwargs["section"]
+        if self.section_code not in SECTION_ORDER:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        framework = self.get_framework()
+        fields = section_fields(framework, self.section_code)
+        entries = {entry.key: entry for entry in self.workspace.entries.all()}
+        initial = {}
+        for field_def in fields:
+            entry = entries.get(field_def.key)
+            if entry is not None:
+                initial[field_def.key] = entry.value
+                initial[note_name(field_def.key)] = entry.note
+        self.prefill = {}
+        if self.section_code == "profile" and not entries.get("lao_type"):
+            initial["lao_type"] = self.workspace.organisation.lao_type
+        if self.section_code == "GOV" and not getattr(entries.get("trained_members"), "value", ""):
+            count, from_platform = trained_members_count(self.workspace.organisation)
+            initial["trained_members"] = str(count)
+            self.prefill["trained_members"] = from_platform
+        return SectionForm(data, fields=fields, initial=initial, read_only=not self.can_edit)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        form.is_valid()  # text fields only: this just gives the form its cleaned_data
+        try:
+            result = save_section(
+                workspace=self.workspace,
+                section=self.section_code,
+                values=form.typed_values(),
+                notes=form.typed_notes(),
+                user=request.user,
+            )
+        except SandboxError as error:
+            form.add_service_errors(error.errors)
+            messages.error(request, error.message)
+            response = self.render_page(form)
+            response.status_code = 400
+            return response
+        messages.success(request, _("Saved."))
+        keys = {f.key for f in form.figure_fields}
+        for warning in result.assessment.warnings:
+            about_base_year = warning.code == "population_vs_base" and self.section_code == "GHG"
+            if warning.field in keys or about_base_year:
+                messages.warning(request, warning.message)
+        return redirect(request.path)
+
+    def render_page(self, form, activity_form=None):
+        return self.render_to_response(self.page_context(form, activity_form))
+
+    def page_context(self, form, activity_form=None):
+        framework = self.get_framework()
+        groups = []
+        for field_def in form.figure_fields:
+            if not groups or groups[-1]["code"] != field_def.group:
+                group = framework.groups.get(field_def.group)
+                groups.append({"code": field_def.group, "group": group, "rows": []})
+            groups[-1]["rows"].append(
+                {
+                    "field": field_def,
+                    "value": form[field_def.key],
+                    "note": form[note_name(field_def.key)],
+                    "prefilled": self.prefill.get(field_def.key),
+                }
+            )
+        context = {
+            "section_code": self.section_code,
+            "section": framework.section(self.section_code),
+            "form": form,
+            "groups": groups,
+            "indicators": [i for i in framework.indicators if i.component == self.section_code],
+        }
+        if self.section_code == "GHG":
+            context.update(self.ghg_context(activity_form))
+        else:
+            data = workspace_city_data(self.workspace, framework)
+            results = build_results(data, framework)
+            context["results"] = results
+        keys = {f.key for f in form.figure_fields}
+        context["section_results"] = [
+            result
+            for result in context["results"].assessment.indicators
+            if result.indicator.component == self.section_code
+            or keys.intersection(result.indicator.inputs)
+            or (
+                self.section_code == "GHG"
+                and result.indicator.formula["kind"] == "ghg_change_vs_base"
+            )
+        ]
+        return self.base_context(**context)
+
+    def ghg_context(self, activity_form=None):
+        framework = self.get_framework()
+        data = workspace_city_data(self.workspace, framework)
+        results = build_results(data, framework)
+        activities = list(self.workspace.activities.all())
+        lines = []
+        for row in activities:
+            factor = framework.factor(row.ef_code)
+            lines.append(
+                {"row": row, "factor": factor, "quantity": parse_number_text(row.quantity)}
+            )
+        return {
+            "results": results,
+            "activity_rows": lines,
+            "activity_form": activity_form or ActivityForm(framework=framework),
+            "factors": framework.factors,
+        }
+
+
+class ActivityCreateView(SectionView):
+    """Adds a GHG activity; on a refusal the inventory page comes back with the typed row."""
+
+    def dispatch(self, request, *args, **kwargs):
+        kwargs["section"] = "GHG"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return redirect("sar:section", pk=self.workspace.pk, section="GHG")
+
+    def post(self, request, *args, **kwargs):
+        activity_form = ActivityForm(request.POST, framework=self.get_framework())
+        activity_form.is_valid()
+        try:
+            add_ghg_activity(
+                workspace=self.workspace,
+                ef_code=request.POST.get("ef", ""),
+                quantity=request.POST.get("quantity", ""),
+                month=request.POST.get("month", ""),
+                note=request.POST.get("note", ""),
+                user=request.user,
+            )
+        except SandboxError as error:
+            activity_form.add_service_errors(error.errors)
+            messages.error(request, error.message)
+            response = self.render_page(self.get_form(), activity_form)
+            response.status_code = 400
+            return response
+        messages.success(request, _("Activity added."))
+        return redirect(reverse("sar:section", args=[self.workspace.pk, "GHG"]) + "#activities")
+
+
+class ActivityDeleteView(WorkspaceMixin, View):
+    def post(self, request, pk, activity_pk):
+        try:
+            delete_ghg_activity(
+                workspace=self.workspace, activity_id=activity_pk, user=request.user
+            )
+        except SandboxError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Activity removed."))
+        return redirect(reverse("sar:section", args=[self.workspace.pk, "GHG"]) + "#activities")
+
+
+class ResultsView(WorkspaceMixin, TemplateView):
+    template_name = "sar/results.html"
+
+    def get_context_data(self, **kwargs):
+        framework = self.get_framework()
+        workspace = Workspace.objects.with_figures().get(pk=self.workspace.pk)
+        results = build_results(workspace_city_data(workspace, framework), framework)
+        return self.base_context(results=results)
+
+
+class ResultsPrintView(ResultsView):
+    template_name = "sar/results_print.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "printed_at": timezone.now()}
+
+
+class ExportView(WorkspaceMixin, View):
+    def get(self, request, pk):
+        framework = self.get_framework()
+        workspace = Workspace.objects.with_figures().get(pk=pk)
+        workspace.organisation = self.workspace.organisation
+        content = workspace_workbook(workspace, framework)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"sar-sandbox-{workspace.organisation.dla_code}-{workspace.year_be}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ExportJsonView(WorkspaceMixin, View):
+    """The figures as an input file for `python manage.py sar_assess`."""
+
+    def get(self, request, pk):
+        workspace = Workspace.objects.with_figures().get(pk=pk)
+        response = HttpResponse(
+            dumps_exact(workspace_document(workspace, self.get_framework())) + "\n",
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"sar-sandbox-{self.workspace.organisation.dla_code}-{workspace.year_be}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ResetView(WorkspaceMixin, TemplateView):
+    template_name = "sar/reset.html"
+
+    def get_context_data(self, **kwargs):
+        if not self.can_edit:
+            raise PermissionDenied
+        kwargs.setdefault("form", ResetForm())
+        return self.base_context(**kwargs)
+
+    def post(self, request, pk):
+        form = ResetForm(request.POST)
+        if form.is_valid():
+            try:
+                reset_workspace(
+                    workspace=self.workspace,
+                    start_from=form.cleaned_data["start_from"],
+                    user=request.user,
+                )
+            except SandboxError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The workspace was reset."))
+                return redirect("sar:workspace", pk=pk)
+        response = self.render_to_response(self.get_context_data(form=form))
+        response.status_code = 400
+        return response
+
+
+class ExerciseView(SandboxMixin, TemplateView):
+    """Opens the sandbox at a round's exercise: what to do, where, and how far it is."""
+
+    template_name = "sar/exercise.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = get_object_or_404(Round.objects.select_related("programme"), pk=kwargs["round_pk"])
+        framework = self.get_framework()
+        exercise = framework.exercise_for_round(round_.number)
+        if exercise is None:
+            raise Http404
+        user = self.request.user
+        check = exercise_checks([user.pk], [round_.number])[(user.pk, round_.number)]
+        workspace = check.workspace
+        if workspace is None:
+            workspace = (
+                Workspace.objects.owned_by(user)
+                .counting_for_exercises()
+                .select_related("organisation")
+                .order_by("-updated_at")
+                .first()
+            )
+        return self.base_context(
+            round=round_,
+            exercise=exercise,
+            check=check,
+            workspace=workspace,
+            section_map={code: framework.section(code) for code in exercise.sections},
+            create_form=WorkspaceCreateForm(),
+            has_sample_only=workspace is None
+            and Workspace.objects.owned_by(user).filter(contains_sample=True).exists(),
+        )
+
+
+class ClassExercisesView(SandboxMixin, TemplateView):
+    """For the round's trainers: every participant's exercise status."""
+
+    template_name = "sar/class.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = get_object_or_404(Round.objects.select_related("programme"), pk=kwargs["round_pk"])
+        if not can_manage_round(self.request.user, round_):
+            raise Http404
+        framework = self.get_framework()
+        exercise = framework.exercise_for_round(round_.number)
+        enrolments = list(
+            Enrolment.objects.for_round(round_)
+            .active()
+            .select_related("user__organisation")
+            .order_by("user__organisation__name_th", "user__first_name", "user__pk")
+        )
+        user_ids = [enrolment.user_id for enrolment in enrolments]
+        checks = exercise_checks(user_ids, [round_.number]) if exercise else {}
+        rows = [
+            {"enrolment": enrolment, "check": checks.get((enrolment.user_id, round_.number))}
+            for enrolment in enrolments
+        ]
+        done = sum(1 for row in rows if row["check"] and row["check"].done)
+        return self.base_context(
+            round=round_, exercise=exercise, rows=rows, done_count=done, total=len(rows)
+        )
