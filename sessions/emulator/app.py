@@ -163,7 +163,9 @@ class EmulatorApp:
         if mode == "http500":
             return html("<h1>500 Internal Server Error</h1>", "500 Internal Server Error")
         if mode == "garbage":
-            return Response(b"<html><body>Bad Gateway</body>", headers=[("Content-Type", "text/html")])
+            return Response(
+                b"<html><body>Bad Gateway</body>", headers=[("Content-Type", "text/html")]
+            )
         key = fault.get("messageKey") or "internalError"
         return xml(failed(key, fault.get("message") or "Injected failure"))
 
@@ -254,7 +256,9 @@ class EmulatorApp:
         ):
             return failed("nonUniqueVoiceBridge", MSG["nonUniqueVoiceBridge"])
         metadata = {
-            key[len("meta_") :].lower(): value for key, value in params.items() if META_KEY.match(key)
+            key[len("meta_") :].lower(): value
+            for key, value in params.items()
+            if META_KEY.match(key)
         }
         modules = ""
         if request.body and not request.body_params:
@@ -351,7 +355,9 @@ class EmulatorApp:
         user_id = params.get("userID", "")
         if meeting.max_participants > 0:
             inside = {
-                s.external_user_id for s in meeting.sessions if s.left_at is None and s.guest_status != "DENY"
+                s.external_user_id
+                for s in meeting.sessions
+                if s.left_at is None and s.guest_status != "DENY"
             }
             if (not user_id or user_id not in inside) and len(inside) >= meeting.max_participants:
                 return self.join_error(request, params, "maxParticipantsReached", meeting)
@@ -369,7 +375,9 @@ class EmulatorApp:
             full_name=full_name,
             role=role,
             guest=guest,
-            customdata={k[len("userdata-") :]: v for k, v in params.items() if k.startswith("userdata-")},
+            customdata={
+                k[len("userdata-") :]: v for k, v in params.items() if k.startswith("userdata-")
+            },
             logout_url=params.get("logoutURL", ""),
         )
         session.guest_status = guest_status
@@ -529,7 +537,10 @@ class EmulatorApp:
             ]
         elif meeting_ids:
             recordings = [r for r in recordings if r.meeting_id in meeting_ids]
-        states = [s for s in params.get("state", "").split(",") if s] or ["published", "unpublished"]
+        states = [s for s in params.get("state", "").split(",") if s] or [
+            "published",
+            "unpublished",
+        ]
         if "any" not in states:
             recordings = [r for r in recordings if r.state in states]
         for key, value in params.items():
@@ -618,9 +629,7 @@ class EmulatorApp:
         message = params.get("message", "")
         if not 1 <= len(message) <= 500:
             return failed("validationError", "Message must be between 1 and 500 characters")
-        meeting.event_log.append(
-            {"chat": message, "userName": params.get("userName", "System")}
-        )
+        meeting.event_log.append({"chat": message, "userName": params.get("userName", "System")})
         return xml_response([("returncode", "SUCCESS"), ("messageKey", ""), ("message", "")])
 
     def hooks_create(self, request: Request, params: dict) -> bytes:
@@ -699,7 +708,9 @@ class EmulatorApp:
         params = dict(request.query_params)
         meeting, session = emulator.find_session(params.get("sessionToken", ""))
         if session is None:
-            return html(_page("ไม่พบห้องประชุม", "<p>ลิงก์เข้าห้องไม่ถูกต้องหรือหมดอายุแล้ว</p>"), "404 Not Found")
+            return html(
+                _page("ไม่พบห้องประชุม", "<p>ลิงก์เข้าห้องไม่ถูกต้องหรือหมดอายุแล้ว</p>"), "404 Not Found"
+            )
         logout = session.logout_url or meeting.logout_url or emulator.config["default_logout_url"]
         if page == "leave" and request.method == "POST":
             emulator.leave(meeting, session)
@@ -716,7 +727,9 @@ class EmulatorApp:
             return html(_page("ไม่ได้รับอนุญาต", "<p>ผู้ดำเนินการไม่อนุญาตให้เข้าห้อง</p>"))
         emulator.enter(meeting, session)
         if session.left_at is not None:
-            body = f'<p>คุณออกจากห้องแล้ว</p><p><a href="{html_escape(logout)}">กลับสู่เว็บไซต์การอบรม</a></p>'
+            body = (
+                f'<p>คุณออกจากห้องแล้ว</p><p><a href="{html_escape(logout)}">กลับสู่เว็บไซต์การอบรม</a></p>'
+            )
             return html(_page("ออกจากห้องแล้ว", body))
         role = "ผู้ดำเนินการ (MODERATOR)" if session.role == "MODERATOR" else "ผู้เข้าร่วม (VIEWER)"
         people = "".join(
@@ -774,7 +787,9 @@ class EmulatorApp:
                 # Step through due timers in order, so each fires at its own time.
                 target = emulator.now() + int(float(data["advance_s"]) * 1000)
                 while True:
-                    pending = [t["due_ms"] for t in emulator.timers.pending() if t["due_ms"] <= target]
+                    pending = [
+                        t["due_ms"] for t in emulator.timers.pending() if t["due_ms"] <= target
+                    ]
                     if not pending:
                         break
                     emulator.clock.set(max(pending[0], emulator.now()))
@@ -830,9 +845,7 @@ class EmulatorApp:
             duration=int(data.get("duration", 0)),
             max_participants=int(data.get("maxParticipants", 0)),
             logout_url=data.get("logoutURL", ""),
-            metadata={
-                k[len("meta_") :].lower(): v for k, v in data.items() if META_KEY.match(k)
-            },
+            metadata={k[len("meta_") :].lower(): v for k, v in data.items() if META_KEY.match(k)},
             keep_events=bool(data.get("meetingKeepEvents", False)),
         )
         for attendee in data.get("attendees", []):
@@ -900,7 +913,10 @@ class EmulatorApp:
         if len(rest) == 2 and rest[0] == "attendees" and method == "DELETE":
             left = []
             for session in meeting.sessions:
-                if rest[1] in (session.external_user_id, session.internal_user_id) and session.present:
+                if (
+                    rest[1] in (session.external_user_id, session.internal_user_id)
+                    and session.present
+                ):
                     emulator.leave(meeting, session)
                     left.append(session.as_dict())
             return json_response(left, "200 OK" if left else "404 Not Found")
@@ -913,7 +929,9 @@ class EmulatorApp:
         if rest == ["events"] and method == "POST":
             user_id = str(data.get("userID", ""))
             sessions = [
-                s for s in meeting.sessions if s.present and user_id in (s.external_user_id, s.internal_user_id)
+                s
+                for s in meeting.sessions
+                if s.present and user_id in (s.external_user_id, s.internal_user_id)
             ]
             if not sessions:
                 return json_response({"error": "user not in the meeting"}, "404 Not Found")
@@ -974,4 +992,3 @@ button {{ font: inherit; min-height: 44px; padding: .5rem 1.2rem; border-radius:
 a {{ color: #9fe3c6; }} .note {{ color: #b9c4bf; font-size: .85rem; margin-top: 2rem; }}
 </style></head>
 <body><main>{body}</main></body></html>"""
-

@@ -51,14 +51,18 @@ class RunningEmulator:
         serve.start()
         self._threads.append(serve)
         if self.emulator.clock.mode == "system":
-            ticker = threading.Thread(target=self._tick_forever, name="bbb-emulator-clock", daemon=True)
+            ticker = threading.Thread(
+                target=self._tick_forever, name="bbb-emulator-clock", daemon=True
+            )
             ticker.start()
             self._threads.append(ticker)
         return self
 
     def serve_forever(self) -> None:
         if self.emulator.clock.mode == "system":
-            threading.Thread(target=self._tick_forever, name="bbb-emulator-clock", daemon=True).start()
+            threading.Thread(
+                target=self._tick_forever, name="bbb-emulator-clock", daemon=True
+            ).start()
         self.server.serve_forever()
 
     def stop(self) -> None:

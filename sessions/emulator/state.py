@@ -180,9 +180,7 @@ class Emulator:
         self.release.set()
         self._reset_state()
         clock_mode = self.clock.mode
-        self.config = {
-            k: v for k, v in self.initial_config.items() if k not in {"clock", "now_ms"}
-        }
+        self.config = {k: v for k, v in self.initial_config.items() if k not in {"clock", "now_ms"}}
         self.clock = Clock(clock_mode, self.initial_config.get("now_ms"))
         import threading
 
@@ -397,9 +395,7 @@ class Emulator:
             )
         if meeting.metadata.get("analytics-callback-url") and meeting.keep_events:
             delay = int(float(self.config["analytics_delay_s"]) * 1000)
-            self.timers.schedule(
-                now + delay, "analytics", lambda: self.send_analytics(meeting)
-            )
+            self.timers.schedule(now + delay, "analytics", lambda: self.send_analytics(meeting))
 
     def _remove(self, meeting: Meeting) -> None:
         meeting.removed = True

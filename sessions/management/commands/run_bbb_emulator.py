@@ -5,14 +5,18 @@ from sessions.emulator import RunningEmulator
 
 
 class Command(BaseCommand):
-    help = "Run the BigBlueButton emulator (API at /bigbluebutton/api/, test control at /_emulator/)."
+    help = (
+        "Run the BigBlueButton emulator (API at /bigbluebutton/api/, test control at /_emulator/)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8090)
         parser.add_argument("--secret", default=None, help="Shared secret (default: BBB_SECRET)")
         parser.add_argument(
-            "--callback-mode", choices=["send", "capture"], default="send",
+            "--callback-mode",
+            choices=["send", "capture"],
+            default="send",
             help="send callbacks to the platform, or only record them",
         )
         parser.add_argument("--version", dest="bbb_version", choices=["2.7", "3.0"], default="3.0")
