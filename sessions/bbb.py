@@ -404,7 +404,7 @@ _session: requests.Session | None = None
 
 def _shared_session() -> requests.Session:
     """One connection pool per process: keep-alive to BBB under load."""
-    global _session  # noqa: PLW0603
+    global _session
     if _session is None:
         _session = requests.Session()
     return _session

@@ -161,7 +161,7 @@ class AttendanceEvent(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     payload = models.JSONField(_("raw payload"), default=dict, blank=True)
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -178,7 +178,11 @@ class AttendanceEvent(models.Model):
         verbose_name_plural = _("attendance events")
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["dedupe_key"], name="attendanceevent_dedupe_once"),
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="attendanceevent_dedupe_once",
+            ),
             models.CheckConstraint(
                 condition=models.Q(source__in=AttendanceSource.values),
                 name="attendanceevent_source_valid",

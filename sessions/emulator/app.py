@@ -23,10 +23,16 @@ MSG = {
     "mismatchCreateTimeParam": (
         "The createTime parameter submitted mismatches with the current meeting."
     ),
-    "maxParticipantsReached": "The number of participants allowed for this meeting has been reached.",
-    "guestDeniedAccess": "You have been denied access to this meeting based on the meeting's guest policy",
+    "maxParticipantsReached": (
+        "The number of participants allowed for this meeting has been reached."
+    ),
+    "guestDeniedAccess": (
+        "You have been denied access to this meeting based on the meeting's guest policy"
+    ),
     "notFound": "A meeting with that ID does not exist",
-    "idNotUnique": "A meeting already exists with that meeting ID.  Please use a different meeting ID.",
+    "idNotUnique": (
+        "A meeting already exists with that meeting ID.  Please use a different meeting ID."
+    ),
     "duplicateWarning": (
         "This conference was already in existence and may currently be in progress."
     ),
@@ -985,10 +991,12 @@ def _page(title: str, body: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html_escape(title)} · ห้องประชุมออนไลน์</title>
 <style>
-body {{ font-family: "Sarabun", "Noto Sans Thai", "Loma", sans-serif; margin: 0; background: #1d2321; color: #fff; }}
+body {{ font-family: "Sarabun", "Noto Sans Thai", "Loma", sans-serif; margin: 0;
+  background: #1d2321; color: #fff; }}
 main {{ max-width: 40rem; margin: 0 auto; padding: 1.5rem 1rem; }}
 .status {{ background: #177a5b; padding: .6rem 1rem; border-radius: 8px; font-weight: 700; }}
-button {{ font: inherit; min-height: 44px; padding: .5rem 1.2rem; border-radius: 8px; border: 0; background: #a61b1b; color: #fff; }}
+button {{ font: inherit; min-height: 44px; padding: .5rem 1.2rem; border-radius: 8px; border: 0;
+  background: #a61b1b; color: #fff; }}
 a {{ color: #9fe3c6; }} .note {{ color: #b9c4bf; font-size: .85rem; margin-top: 2rem; }}
 </style></head>
 <body><main>{body}</main></body></html>"""

@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from .core import Clock, Outbound, Timers, analytics_time, java_date, jwt_encode
+from .core import Clock, Outbound, Timers, analytics_time, jwt_encode
 
 LOWER_ALNUM = string.ascii_lowercase + string.digits
 ALNUM = string.ascii_letters + string.digits
