@@ -86,7 +86,8 @@ def analytics_time(ms: int, style: str) -> str:
     moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
     if style == "legacy":
         return moment.strftime("%Y-%m-%d %H:%M:%S %z")
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}+00:00"
+    # bbbevents keeps whole seconds: "2025-05-23T11:06:25.000+00:00".
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + ".000+00:00"
 
 
 # --- Checksums ------------------------------------------------------------------------
