@@ -45,14 +45,15 @@
   function roster(root) {
     var url = root.getAttribute("data-roster-url");
     var labels = root.querySelector("[data-roster-labels]");
-    var summary = root.querySelector("[data-roster-summary]");
+    var inside = root.querySelector("[data-roster-inside]");
+    var enrolled = root.querySelector("[data-roster-enrolled]");
     var checked = root.querySelector("[data-roster-checked]");
     var problem = root.querySelector("[data-roster-problem]");
     var others = root.querySelector("[data-roster-others]");
     var status = document.querySelector("[data-roster-status]");
     function render(data) {
-      summary.textContent = labels.getAttribute("data-summary")
-        .replace("%(inside)s", data.in_meeting).replace("%(enrolled)s", data.enrolled);
+      inside.textContent = data.in_meeting;
+      enrolled.textContent = data.enrolled;
       checked.textContent = "· " + labels.getAttribute("data-checked") + " " + data.checked_at;
       if (status) { status.textContent = data.status_label; }
       problem.hidden = !data.problem;

@@ -27,7 +27,9 @@ def test_checksums_hash_the_query_exactly_as_sent_with_quote_plus():
 
 
 def test_no_parameters_hash_the_call_name_and_secret_only():
-    client = bbb.BBBClient(url="http://bbb.example/bigbluebutton/api/", secret="s", algorithm="sha1")
+    client = bbb.BBBClient(
+        url="http://bbb.example/bigbluebutton/api/", secret="s", algorithm="sha1"
+    )
     url = client.build_url("getMeetings")
     expected = hashlib.sha1(b"getMeetingss").hexdigest()  # noqa: S324 - BBB's own choice
     assert url == f"http://bbb.example/bigbluebutton/api/getMeetings?checksum={expected}"
