@@ -610,7 +610,7 @@ def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
         _store_callback(
             kind=CallbackKind.WEBHOOK,
             session=None,
-            dedupe_key="",
+            dedupe_key=hashlib.sha256(raw.encode()).hexdigest() if stored else "",
             outcome=CallbackOutcome.PROCESSED if stored else CallbackOutcome.DUPLICATE,
             body=raw,
         )
