@@ -764,6 +764,8 @@ class EmulatorApp:
         emulator = self.emulator
         parts = path.split("/") if path else []
         if parts == ["callbacks"] and request.method == "GET":
+            with emulator.lock:
+                emulator.tick()
             if dict(request.query_params).get("wait"):
                 emulator.outbound.wait_idle()
             with emulator.lock:

@@ -395,7 +395,10 @@ class Emulator:
             )
         if meeting.metadata.get("analytics-callback-url") and meeting.keep_events:
             delay = int(float(self.config["analytics_delay_s"]) * 1000)
-            self.timers.schedule(now + delay, "analytics", lambda: self.send_analytics(meeting))
+            if delay:
+                self.timers.schedule(now + delay, "analytics", lambda: self.send_analytics(meeting))
+            else:
+                self.send_analytics(meeting)
 
     def _remove(self, meeting: Meeting) -> None:
         meeting.removed = True
