@@ -148,7 +148,7 @@ class StatusView(LoginRequiredMixin, View):
         round_ = get_round_for_join(round_id)
         session = services.get_or_create_live_session(round_=round_)
         now = timezone.now()
-        key = f"training_sessions:running:{session.pk}"
+        key = f"training_sessions:running:{session.meeting_id}"
         running = cache.get(key)
         problem = False
         if session.status == LiveSessionStatus.ENDED:
@@ -250,7 +250,7 @@ class RosterView(ConsoleMixin, View):
         problem = ""
         info = None
         if session.status in (LiveSessionStatus.CREATED, LiveSessionStatus.RUNNING):
-            key = f"training_sessions:roster-info:{session.pk}"
+            key = f"training_sessions:roster-info:{session.meeting_id}"
             info = cache.get(key)
             if info is None:
                 try:
