@@ -29,7 +29,8 @@ DEFAULT_CONFIG = {
     "auto_enter_on_join": False,
     "callback_mode": "send",  # send | capture
     "analytics_time_format": "iso",  # iso | legacy
-    "analytics_delay_s": 0,
+    "analytics_delay_s": 0,  # real servers: minutes after the end
+    "end_callback_delay_s": 0,
     "analytics_int_user_ids": True,
     "webhook_domain": "127.0.0.1",
     "outbound_timeout_s": 5,
@@ -358,15 +359,26 @@ class Emulator:
                 }
             )
             url = end_url + ("&" if "?" in end_url else "?") + query
-            self.outbound.add(
-                kind="end",
-                method="GET",
-                url=url,
-                headers={"User-Agent": "BigBlueButton"},
-                body="",
-                mode=self.config["callback_mode"],
-                meta={"meetingID": meeting.meeting_id, "internalMeetingID": meeting.internal_id},
-            )
+
+            def send_end_callback(url=url):
+                self.outbound.add(
+                    kind="end",
+                    method="GET",
+                    url=url,
+                    headers={"User-Agent": "BigBlueButton"},
+                    body="",
+                    mode=self.config["callback_mode"],
+                    meta={
+                        "meetingID": meeting.meeting_id,
+                        "internalMeetingID": meeting.internal_id,
+                    },
+                )
+
+            delay = int(float(self.config["end_callback_delay_s"]) * 1000)
+            if delay:
+                self.timers.schedule(now + delay, "end-callback", send_end_callback)
+            else:
+                send_end_callback()
         ttl_ms = int(float(self.config["ended_meeting_ttl_s"]) * 1000)
         self.timers.schedule(now + ttl_ms, "remove", lambda: self._remove(meeting))
         if meeting.record:
