@@ -211,7 +211,12 @@ def start_meeting(
     return created
 
 
-def join_live_session(*, user, round_: Round, now: datetime.datetime | None = None) -> JoinDecision:
+_LOOK_UP = object()
+
+
+def join_live_session(
+    *, user, round_: Round, enrolment=_LOOK_UP, now: datetime.datetime | None = None
+) -> JoinDecision:
     """Decide what pressing Join does for this user; raises SessionError or bbb.BBBError.
 
     The hot path (an enrolled participant, the meeting known to be running) reads the round
@@ -236,11 +241,8 @@ def join_live_session(*, user, round_: Round, now: datetime.datetime | None = No
         record_join_click(session=session, user=user, role="MODERATOR", now=now)
         return JoinDecision(action="redirect", url=url, role="MODERATOR")
 
-    enrolment = (
-        Enrolment.objects.select_related("user__organisation")
-        .filter(user=user, round=round_)
-        .first()
-    )
+    if enrolment is _LOOK_UP:
+        enrolment = find_enrolment_for_join(user=user, round_id=round_.pk)
     check_enrolment(enrolment)
     if now < round_.join_opens_at:
         raise SessionError("window_not_open")
@@ -263,6 +265,16 @@ def join_live_session(*, user, round_: Round, now: datetime.datetime | None = No
     )
     record_join_click(session=session, user=user, role="VIEWER", now=now)
     return JoinDecision(action="redirect", url=url, role="VIEWER")
+
+
+def find_enrolment_for_join(*, user, round_id: int) -> Enrolment | None:
+    """The participant's enrolment with its round, live session and the user's LAO: the
+    one read the Join hot path needs besides the session and user."""
+    return (
+        Enrolment.objects.select_related("round__live_session", "user__organisation")
+        .filter(user=user, round_id=round_id)
+        .first()
+    )
 
 
 def check_enrolment(enrolment: Enrolment | None) -> None:
@@ -327,6 +339,7 @@ def apply_meeting_info(
 
 
 def record_join_click(*, session: LiveSession, user, role: str, now: datetime.datetime) -> None:
+    """Evidence that Join was pressed (one INSERT on the hot path)."""
     AttendanceEvent.objects.create(
         session=session,
         user=user,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.access import is_dla_admin, is_trainer
 from courses.access import can_manage_round
 from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import join_blockers
@@ -117,10 +118,18 @@ class JoinView(LoginRequiredMixin, View):
         return [str(BBB_JOIN_ERRORS.get(key, JOIN_FAILED)) for key in keys]
 
     def post(self, request, round_id):
-        round_ = get_round_for_join(round_id)
+        # Participants (the 09:00 crowd): one query gives enrolment, round and session.
+        enrolment = None
+        if not (is_trainer(request.user) or is_dla_admin(request.user)):
+            enrolment = services.find_enrolment_for_join(user=request.user, round_id=round_id)
+        round_ = enrolment.round if enrolment is not None else get_round_for_join(round_id)
         retry_url = reverse("training_sessions:join", kwargs={"round_id": round_.pk})
         try:
-            decision = services.join_live_session(user=request.user, round_=round_)
+            decision = services.join_live_session(
+                user=request.user,
+                round_=round_,
+                **({"enrolment": enrolment} if enrolment is not None else {}),
+            )
         except services.SessionError as error:
             return render(
                 request,
