@@ -104,7 +104,7 @@ def make_round(participants: int):
                 first_name=f"ทดสอบ{i}",
                 last_name="ความเร็ว",
                 organisation=organisation,
-                password="!",
+                password="!",  # noqa: S106 - an unusable password
             )
             for i in range(participants)
         ]
@@ -219,8 +219,14 @@ def bench_reconcile(participants: int = 2000) -> dict:
                 "joins": joins,
                 "leaves": leaves,
                 "duration": 9000,
-                "engagement": {"chats": 0, "talks": 0, "raisehand": 0, "emojis": 0,
-                               "poll_votes": 0, "talk_time": 0},
+                "engagement": {
+                    "chats": 0,
+                    "talks": 0,
+                    "raisehand": 0,
+                    "emojis": 0,
+                    "poll_votes": 0,
+                    "talk_time": 0,
+                },
             }
         )
     body = json.dumps(
@@ -228,25 +234,34 @@ def bench_reconcile(participants: int = 2000) -> dict:
             "version": "1.0",
             "meeting_id": session.meeting_id,
             "internal_meeting_id": session.internal_meeting_id,
-            "data": {"start": iso(0), "finish": iso(180), "duration": 10800,
-                     "attendees": attendees},
+            "data": {
+                "start": iso(0),
+                "finish": iso(180),
+                "duration": 10800,
+                "attendees": attendees,
+            },
         }
     ).encode()
+    # What the callback view and the reconcile task do (the task backend of the test
+    # settings runs the reconciliation right after the commit, as a worker would).
     t0 = time.perf_counter()
     report = parse_analytics(body)
     t1 = time.perf_counter()
     services.ingest_analytics(report=report, raw=body.decode())
     t2 = time.perf_counter()
-    written = services.reconcile_attendance(session=session)
-    t3 = time.perf_counter()
     present = AttendanceRecord.objects.filter(session=session, status="present").count()
+    # The reconciliation alone, from scratch (every record rebuilt).
+    AttendanceRecord.objects.filter(session=session).delete()
+    t3 = time.perf_counter()
+    written = services.reconcile_attendance(session=session)
+    t4 = time.perf_counter()
     return {
         "participants": participants,
         "body_kb": len(body) // 1024,
         "parse_s": t1 - t0,
         "ingest_s": t2 - t1,
-        "reconcile_s": t3 - t2,
-        "total_s": t3 - t0,
+        "total_s": t2 - t0,
+        "reconcile_s": t4 - t3,
         "records": written,
         "present": present,
     }
@@ -354,16 +369,19 @@ def main():
     reconcile = bench_reconcile(2000)
     emulator.stop()
 
-    print(f"gunicorn workers: {args.workers}, client threads: {args.threads}, "
-          f"{args.seconds:.0f} s per phase, PostgreSQL, CPUs: {os.cpu_count()}")
+    print(
+        f"gunicorn workers: {args.workers}, client threads: {args.threads}, "
+        f"{args.seconds:.0f} s per phase, PostgreSQL, CPUs: {os.cpu_count()}"
+    )
     print(f"/healthz/ (baseline): {health_rps:8.1f} req/s  statuses {health_codes}")
     print(f"Join POST (running):  {join_rps:8.1f} req/s  statuses {join_codes}")
     print(f"ratio join / healthz: {join_rps / health_rps:.2f}")
     print(f"SQL queries per join: {join_queries}")
     print(
         "analytics callback for {participants} participants ({body_kb} KB): parse "
-        "{parse_s:.2f} s, store events {ingest_s:.2f} s, reconcile {reconcile_s:.2f} s, "
-        "total {total_s:.2f} s ({records} records, {present} present)".format(**reconcile)
+        "{parse_s:.2f} s + store events and reconcile {ingest_s:.2f} s = {total_s:.2f} s "
+        "({present} present); reconciliation alone from scratch {reconcile_s:.2f} s "
+        "({records} records)".format(**reconcile)
     )
 
 
