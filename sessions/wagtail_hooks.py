@@ -99,55 +99,59 @@ def attendance_condition():
 def live_session_items(user, rounds):
     """Join (inside the window), when it opens, the attendance result, recordings.
 
-    Three queries for any number of rounds."""
-    rounds = list(rounds)
-    ids = [r.pk for r in rounds]
-    enrolled = set(
-        Enrolment.objects.filter(
-            user=user, round_id__in=ids, status=EnrolmentStatus.ENROLLED
-        ).values_list("round_id", flat=True)
-    )
-    sessions = {
-        s.round_id: s
-        for s in LiveSession.objects.filter(round_id__in=ids).prefetch_related(
-            # Only this participant's record and the published recordings.
-            _prefetch_records(user),
-            _prefetch_recordings(),
-        )
-    }
+    No query while every round is still ahead (the usual case for weeks); then one query
+    for the enrolled rounds with their sessions, and two more once a session is over."""
     now = timezone.now()
-    items = {}
-    for round_ in rounds:
-        if round_.pk not in enrolled:
-            continue
-        session = sessions.get(round_.pk)
-        items[round_.pk] = _items_for(round_, session, now)
+    rounds = list(rounds)
+    items = {r.pk: [_opens_item(r)] for r in rounds if now < r.join_opens_at}
+    current = [r.pk for r in rounds if now >= r.join_opens_at]
+    if not current:
+        return items
+    enrolments = Enrolment.objects.filter(
+        user=user, round_id__in=current, status=EnrolmentStatus.ENROLLED
+    ).select_related("round__live_session")
+    sessions = {}
+    for enrolment in enrolments:
+        try:
+            sessions[enrolment.round_id] = enrolment.round.live_session
+        except LiveSession.DoesNotExist:
+            sessions[enrolment.round_id] = None
+    over = [
+        s.pk
+        for round_id, s in sessions.items()
+        if s is not None and (s.status == LiveSessionStatus.ENDED or now > s.round.ends_at)
+    ]
+    records, recordings = {}, {}
+    if over:
+        records = {
+            r.session_id: r for r in AttendanceRecord.objects.filter(user=user, session_id__in=over)
+        }
+        for recording in Recording.objects.published().filter(session_id__in=over):
+            recordings.setdefault(recording.session_id, []).append(recording)
+    by_id = {r.pk: r for r in rounds}
+    for round_id, session in sessions.items():
+        round_ = by_id[round_id]
+        record = records.get(session.pk) if session is not None else None
+        found = recordings.get(session.pk, []) if session is not None else []
+        items[round_id] = _items_for(round_, session, record, found, now)
     return items
 
 
-def _prefetch_records(user):
-    from django.db.models import Prefetch
-
-    return Prefetch(
-        "records", queryset=AttendanceRecord.objects.filter(user=user), to_attr="my_records"
+def _opens_item(round_) -> ProgressItem:
+    return ProgressItem(
+        label=_("Live session"),
+        status=_("The room opens %(when)s") % {"when": format_thai_datetime(round_.join_opens_at)},
+        tone="info",
+        order=10,
     )
 
 
-def _prefetch_recordings():
-    from django.db.models import Prefetch
-
-    return Prefetch(
-        "recordings", queryset=Recording.objects.published(), to_attr="published_recordings"
-    )
-
-
-def _items_for(round_, session, now) -> list[ProgressItem]:
+def _items_for(round_, session, record, recordings, now) -> list[ProgressItem]:
     label = _("Live session")
     ended = session is not None and session.status == LiveSessionStatus.ENDED
-    record = session.my_records[0] if session is not None and session.my_records else None
     join_url = reverse("training_sessions:join", kwargs={"round_id": round_.pk})
     items = []
-    if not ended and round_.join_opens_at <= now <= round_.ends_at:
+    if not ended and now <= round_.ends_at:
         items.append(
             ProgressItem(
                 label=label,
@@ -156,16 +160,6 @@ def _items_for(round_, session, now) -> list[ProgressItem]:
                 url=join_url,
                 action=_("Join the live session"),
                 method="post",
-                order=10,
-            )
-        )
-    elif not ended and now < round_.join_opens_at:
-        items.append(
-            ProgressItem(
-                label=label,
-                status=_("The room opens %(when)s")
-                % {"when": format_thai_datetime(round_.join_opens_at)},
-                tone="info",
                 order=10,
             )
         )
@@ -188,19 +182,18 @@ def _items_for(round_, session, now) -> list[ProgressItem]:
                 label=label, status=_("Attendance is being summarised"), tone="info", order=10
             )
         )
-    if session is not None:
-        for recording in session.published_recordings:
-            if recording.playback_url:
-                items.append(
-                    ProgressItem(
-                        label=_("Recording of the session"),
-                        status=_("%(minutes)s minutes") % {"minutes": recording.length_minutes},
-                        tone="info",
-                        url=recording.playback_url,
-                        action=_("Watch"),
-                        order=15,
-                    )
+    for recording in recordings:
+        if recording.playback_url:
+            items.append(
+                ProgressItem(
+                    label=_("Recording of the session"),
+                    status=_("%(minutes)s minutes") % {"minutes": recording.length_minutes},
+                    tone="info",
+                    url=recording.playback_url,
+                    action=_("Watch"),
+                    order=15,
                 )
+            )
     return items
 
 
