@@ -498,6 +498,17 @@ def handle_end_callback(
             kind=CallbackKind.END, body=raw, detail="meetingID mismatch", session=session
         )
         raise MalformedCallback("meetingID does not match the session")
+    if _meeting_running_again(session):
+        # A late callback of an earlier instance: the trainer has started the meeting again.
+        _store_callback(
+            kind=CallbackKind.END,
+            session=session,
+            dedupe_key="",
+            outcome=CallbackOutcome.DUPLICATE,
+            body=raw,
+            detail="late: the meeting is running again",
+        )
+        return False
     with transaction.atomic():
         key = f"{session.meeting_id}:{session.create_time_ms}"
         if not _claim_callback(kind=CallbackKind.END, session=session, dedupe_key=key, body=raw):
@@ -510,6 +521,16 @@ def handle_end_callback(
         if updated or recording_marks:
             schedule_reconciliation(session=session)
     return True
+
+
+def _meeting_running_again(session: LiveSession) -> bool:
+    """The end callback names no instance: ask BBB whether the meeting runs now. When BBB
+    cannot answer, the callback is believed."""
+    try:
+        info = fetch_meeting_info(session=session)
+    except bbb.BBBError:
+        return False
+    return bool(info and info.running and not info.has_been_forcibly_ended)
 
 
 def ingest_analytics(*, report: AnalyticsReport, raw: str) -> tuple[str, LiveSession | None]:

@@ -54,6 +54,22 @@ def test_the_end_callback_ends_the_session_once(
     assert outcomes.count(("end", CallbackOutcome.PROCESSED)) == 1
 
 
+def test_a_late_end_callback_of_an_earlier_meeting_does_not_end_the_restarted_one(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    session = start_meeting(client, live_round, bbb_emulator)
+    bbb_emulator.control(f"meetings/{session.meeting_id}/end", {"reason": "moderator"})
+    (late,) = captured(bbb_emulator, "end")
+    bbb_emulator.advance(10)  # the first instance is gone
+    restarted = start_meeting(client, live_round, bbb_emulator)
+    assert restarted.create_time_ms != session.create_time_ms
+    response = deliver(client, late, django_capture_on_commit_callbacks)
+    assert response.content == b"already processed"
+    restarted.refresh_from_db()
+    assert restarted.status != LiveSessionStatus.ENDED
+    assert CallbackDelivery.objects.get().detail == "late: the meeting is running again"
+
+
 def test_a_forged_end_callback_is_refused_and_nothing_is_stored(client, live_round, bbb_emulator):
     session = start_meeting(client, live_round, bbb_emulator)
     response = client.get(f"/bbb/end/not-the-nonce/?meetingID={session.meeting_id}")
