@@ -19,7 +19,7 @@ class Command(BaseCommand):
             default="send",
             help="send callbacks to the platform, or only record them",
         )
-        parser.add_argument("--version", dest="bbb_version", choices=["2.7", "3.0"], default="3.0")
+        parser.add_argument("--bbb-version", choices=["2.7", "3.0"], default="3.0")
         parser.add_argument("--verbose", action="store_true", help="log every request")
 
     def handle(self, *args, **options):
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             verbose=options["verbose"],
         )
         self.stdout.write(f"BigBlueButton emulator on {emulator.url}")
+        self.stdout.flush()
         try:
             emulator.serve_forever()
         except KeyboardInterrupt:
