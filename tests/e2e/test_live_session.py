@@ -16,9 +16,7 @@ from sessions.emulator import start_emulator
 from sessions.models import AttendanceRecord
 from tests.factories import RoundFactory, UserFactory
 
-# serialized_rollback: restore the rows migrations create (locales, root page) for the
-# transactional tests that follow in the same worker, and flush without post_migrate.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SECRET = "e2e-bbb-secret-" + "0123456789abcdef" * 3
 
