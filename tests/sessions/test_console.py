@@ -197,3 +197,15 @@ def test_a_correct_dashboard_file_is_previewed_then_imported_once(client, live_r
     assert "ไฟล์นี้นำเข้าไปแล้ว" in again.content.decode()
     assert AttendanceEvent.objects.filter(source="import").count() == 1
     assert ModelLogEntry.objects.filter(action="esc.training_sessions.import").count() == 1
+
+
+def test_dla_admins_set_the_attendance_rule_in_the_wagtail_admin(client, live_round):
+    session = services.get_or_create_live_session(round_=live_round)
+    admin = UserFactory(role="dla_admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    listing = client.get("/admin/live_sessions/")
+    assert listing.status_code == 200
+    assert live_round.title in listing.content.decode()
+    edit = client.get(f"/admin/live_sessions/edit/{session.pk}/")
+    assert edit.status_code == 200
+    assert 'name="present_min_percent"' in edit.content.decode()
