@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from courses.models import Programme
 
@@ -337,12 +337,25 @@ def _translate(page, locale, fill, *args):
     return translation
 
 
+def ensure_wagtail_base_rows() -> None:
+    """The locales and root nodes Wagtail's migrations create.
+
+    A database flush (a test that commits ends with one) removes them; seeding puts them back
+    so `seed_demo` works on any empty database.
+    """
+    thai, _ = Locale.objects.get_or_create(language_code="th")
+    Locale.objects.get_or_create(language_code="en")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=thai))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 @transaction.atomic
 def seed_pages(programme: Programme) -> HomePage:
-    # Normally made by the migrations; recreated here after a database flush.
-    thai, _ = Locale.objects.get_or_create(language_code="th")
-    english, _ = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", locale=thai))
+    thai = Locale.objects.get(language_code="th")
+    english = Locale.objects.get(language_code="en")
+    root = Page.get_first_root_node()
 
     home = HomePage.objects.filter(locale=thai).first()
     if home is None:

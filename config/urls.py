@@ -15,6 +15,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("bbb/", include("sessions.callback_urls")),  # BigBlueButton's callbacks
 ]
 
 if settings.DEBUG:

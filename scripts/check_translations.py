@@ -4,6 +4,8 @@ Run by `make lint` and CI: every string shown to people must be translated.
 """
 
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,6 +39,16 @@ def main() -> int:
         print("No Thai catalogue under locale/th.")
         return 1
     found = [problem for path in files for problem in problems(path)]
+    if msgfmt := shutil.which("msgfmt"):
+        # GNU gettext also checks python-format strings the way compilemessages will.
+        for path in files:
+            result = subprocess.run(  # noqa: S603 - fixed arguments, our own files
+                [msgfmt, "--check-format", "-o", "/dev/null", str(path)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            found += [line for line in result.stderr.splitlines() if line.strip()]
     for problem in found:
         print(problem)
     if found:

@@ -94,22 +94,6 @@ def demo_site(db):
 
     from cms.models import HomePage
 
-    _restore_migration_data()
     call_command("seed_demo", stdout=io.StringIO())
 
     return HomePage.objects.get(locale__language_code="th")
-
-
-def _restore_migration_data():
-    """Put back the rows the migrations create, when a test that commits (live_server,
-    threads) ran earlier on this worker and its flush took them away."""
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page
-
-    for language_code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
-        Locale.objects.get_or_create(language_code=language_code)
-    if Page.get_first_root_node() is None:
-        thai = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
-        Page.add_root(instance=Page(title="Root", slug="root", locale=thai))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")

@@ -44,6 +44,8 @@ BBB_URL = env("BBB_URL", "http://127.0.0.1:8090/bigbluebutton/api/")
 BBB_SECRET = env("BBB_SECRET", "dev-bbb-secret-change-me")
 BBB_CHECKSUM_ALGORITHM = env("BBB_CHECKSUM_ALGORITHM", "sha256")
 BBB_TIMEOUT_SECONDS = float(env("BBB_TIMEOUT_SECONDS", "5"))
+# Register a bbb-webhooks hook per meeting (the server must have bbb-webhooks installed).
+BBB_WEBHOOKS = env_bool("BBB_WEBHOOKS", False)
 
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))

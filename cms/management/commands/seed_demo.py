@@ -3,7 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_USERS, seed_organisations, seed_users
 from accounts.models import Role
-from cms.demo import seed_pages
+from cms.demo import ensure_wagtail_base_rows, seed_pages
 from courses.demo import seed_programme
 from sar.demo import seed_sandbox
 
@@ -13,6 +13,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        ensure_wagtail_base_rows()
         seed_organisations()
         users = seed_users()
         programme = seed_programme(trainers=[users[Role.TRAINER]])

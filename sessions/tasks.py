@@ -1,0 +1,63 @@
+"""Background work for live sessions (django-tasks, ``db`` backend; ids only, idempotent).
+
+Polling: ``poll_live_session_task`` asks getMeetingInfo for one session and, while the
+session is active and the backend can defer (the database backend can), enqueues itself
+again ``POLL_INTERVAL_SECONDS`` later. ``LiveSession.next_poll_at`` makes a second chain
+(a trainer pressing Start twice) stop by itself. ``manage.py poll_live_sessions`` polls every
+active session once, for cron, in case a chain died with its worker.
+"""
+
+import datetime
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import bbb
+from .models import LiveSession
+from .services import (
+    POLL_INTERVAL_SECONDS,
+    poll_live_session,
+    reconcile_attendance,
+    sync_recordings,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@task(backend="db")
+def poll_live_session_task(*, session_id: int) -> None:
+    session = LiveSession.objects.select_related("round").filter(pk=session_id).first()
+    if session is None:
+        return
+    now = timezone.now()
+    tolerance = datetime.timedelta(seconds=5)
+    if session.next_poll_at and session.next_poll_at > now + tolerance:
+        return  # another chain owns this session's polling
+    try:
+        poll_live_session(session=session, now=now)
+    finally:
+        session.refresh_from_db()
+        if session.status in ("created", "running"):
+            next_run = now + datetime.timedelta(seconds=POLL_INTERVAL_SECONDS)
+            LiveSession.objects.filter(pk=session.pk).update(next_poll_at=next_run)
+            if poll_live_session_task.get_backend().supports_defer:
+                poll_live_session_task.using(run_after=next_run).enqueue(session_id=session_id)
+
+
+@task(backend="db")
+def reconcile_attendance_task(*, session_id: int) -> None:
+    session = LiveSession.objects.filter(pk=session_id).first()
+    if session is not None:
+        reconcile_attendance(session=session)
+
+
+@task(backend="db")
+def sync_recordings_task(*, session_id: int) -> None:
+    session = LiveSession.objects.filter(pk=session_id).first()
+    if session is None:
+        return
+    try:
+        sync_recordings(session=session)
+    except bbb.BBBError as error:
+        logger.warning("Could not fetch recordings of %s: %s", session.meeting_id, error)

@@ -1,0 +1,435 @@
+import json
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from accounts.access import is_dla_admin, is_trainer
+from courses.access import can_manage_round
+from courses.models import Enrolment, EnrolmentStatus
+from courses.progress import join_blockers
+
+from . import bbb, services
+from .access import get_live_session_for_user, get_round_for_join
+from .forms import CoViewerForm, ImportForm, MarkForm
+from .models import (
+    AttendanceImport,
+    AttendanceRecord,
+    LiveSessionStatus,
+)
+from .resources import AttendanceRecordResource
+
+logger = logging.getLogger(__name__)
+
+STATUS_CACHE_SECONDS = 5
+ROSTER_CACHE_SECONDS = 5
+
+# BBB's join error keys (errorRedirectUrl ?errors=[...]) in Thai.
+BBB_JOIN_ERRORS = {
+    "meetingForciblyEnded": gettext_lazy("The meeting has already ended."),
+    "mismatchCreateTimeParam": gettext_lazy("The meeting was restarted. Please press Join again."),
+    "invalidMeetingIdentifier": gettext_lazy(
+        "The meeting is not open yet. Please press Join again."
+    ),
+    "maxParticipantsReached": gettext_lazy("The meeting is full."),
+}
+JOIN_FAILED = gettext_lazy("The meeting could not be joined. Please try again.")
+
+
+def bbb_error_response(request, *, round_, error: bbb.BBBError, retry_url: str, status=503):
+    """BigBlueButton failed: a Thai page with a retry button, logged, never a 500."""
+    logger.warning("BigBlueButton error for round %s: %s", round_.pk, error)
+    return render(
+        request,
+        "training_sessions/bbb_error.html",
+        {"round": round_, "retry_url": retry_url, "error_key": error.message_key},
+        status=status,
+    )
+
+
+class SessionDetailView(LoginRequiredMixin, View):
+    """The round's live-session page: where BBB's Leave button brings people back."""
+
+    def get(self, request, round_id):
+        session = get_live_session_for_user(request.user, round_id)
+        round_ = session.round
+        manager = can_manage_round(request.user, round_)
+        enrolment = Enrolment.objects.filter(user=request.user, round=round_).first()
+        enrolled = enrolment is not None and enrolment.status == EnrolmentStatus.ENROLLED
+        record = AttendanceRecord.objects.filter(session=session, user=request.user).first()
+        recordings = list(session.recordings.published()) if (enrolled or manager) else []
+        return render(
+            request,
+            "training_sessions/detail.html",
+            {
+                "round": round_,
+                "session": session,
+                "manager": manager,
+                "enrolment": enrolment,
+                "record": record,
+                "recordings": recordings,
+                "now": timezone.now(),
+            },
+        )
+
+
+class JoinView(LoginRequiredMixin, View):
+    def get(self, request, round_id):
+        round_ = get_round_for_join(round_id)
+        session = services.get_or_create_live_session(round_=round_)
+        bbb_errors = self._bbb_errors(request)
+        if bbb_errors:
+            # BBB sent the participant back (ended, restarted...): look again at once.
+            try:
+                services.meeting_is_running(session=session, now=timezone.now(), force=True)
+            except bbb.BBBError as error:
+                logger.warning("Status refresh failed for round %s: %s", round_.pk, error)
+        enrolment = Enrolment.objects.filter(user=request.user, round=round_).first()
+        return render(
+            request,
+            "training_sessions/join.html",
+            {
+                "round": round_,
+                "session": session,
+                "enrolment": enrolment,
+                "manager": can_manage_round(request.user, round_),
+                "blockers": join_blockers(request.user, round_),
+                "bbb_errors": bbb_errors,
+                "now": timezone.now(),
+            },
+        )
+
+    def _bbb_errors(self, request) -> list[str]:
+        raw = request.GET.get("errors")
+        if not raw:
+            return []
+        try:
+            keys = [item.get("key", "") for item in json.loads(raw) if isinstance(item, dict)]
+        except (json.JSONDecodeError, TypeError, AttributeError):
+            return [str(JOIN_FAILED)]
+        return [str(BBB_JOIN_ERRORS.get(key, JOIN_FAILED)) for key in keys]
+
+    def post(self, request, round_id):
+        # Participants (the 09:00 crowd): one query gives enrolment, round and session.
+        enrolment = None
+        if not (is_trainer(request.user) or is_dla_admin(request.user)):
+            enrolment = services.find_enrolment_for_join(user=request.user, round_id=round_id)
+        round_ = enrolment.round if enrolment is not None else get_round_for_join(round_id)
+        retry_url = reverse("training_sessions:join", kwargs={"round_id": round_.pk})
+        try:
+            decision = services.join_live_session(
+                user=request.user,
+                round_=round_,
+                **({"enrolment": enrolment} if enrolment is not None else {}),
+            )
+        except services.SessionError as error:
+            return render(
+                request,
+                "training_sessions/join_refused.html",
+                {"round": round_, "message": error.message, "code": error.code},
+                status=403 if error.code in ("not_enrolled", "cancelled", "waitlisted") else 200,
+            )
+        except bbb.BBBError as error:
+            return bbb_error_response(request, round_=round_, error=error, retry_url=retry_url)
+        if decision.action == "redirect":
+            return HttpResponseRedirect(decision.url)
+        if decision.action == "blocked":
+            return render(
+                request,
+                "training_sessions/join_refused.html",
+                {"round": round_, "blockers": decision.blockers, "code": "blocked"},
+            )
+        return render(request, "training_sessions/waiting.html", {"round": round_})
+
+
+class StatusView(LoginRequiredMixin, View):
+    """Polled by the waiting page: is the meeting running yet?"""
+
+    def get(self, request, round_id):
+        round_ = get_round_for_join(round_id)
+        session = services.get_or_create_live_session(round_=round_)
+        now = timezone.now()
+        key = f"training_sessions:running:{session.meeting_id}"
+        running = cache.get(key)
+        problem = False
+        if session.status == LiveSessionStatus.ENDED:
+            running = False
+        elif running is None:
+            try:
+                running = services.meeting_is_running(session=session, now=now)
+            except bbb.BBBError as error:
+                logger.warning("Status check failed for round %s: %s", round_.pk, error)
+                running, problem = False, True
+            cache.set(key, running, STATUS_CACHE_SECONDS)
+        return JsonResponse(
+            {
+                "running": bool(running),
+                "ended": session.status == LiveSessionStatus.ENDED,
+                "problem": problem,
+            }
+        )
+
+
+# --- Trainer console --------------------------------------------------------------------------
+
+
+class ConsoleMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.session = get_live_session_for_user(request.user, kwargs["round_id"], manage=True)
+        self.round = self.session.round
+        return super().dispatch(request, *args, **kwargs)
+
+    def console_url(self) -> str:
+        return reverse("training_sessions:console", kwargs={"round_id": self.round.pk})
+
+
+def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
+    """Enrolled participants against who is in the meeting now (bounded queries)."""
+    enrolments = (
+        Enrolment.objects.filter(round_id=session.round_id, status=EnrolmentStatus.ENROLLED)
+        .select_related("user__organisation")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+    records = {r.user_id: r for r in AttendanceRecord.objects.filter(session=session)}
+    inside = {a.user_id for a in info.attendees} if info else set()
+    participants = []
+    for enrolment in enrolments:
+        user = enrolment.user
+        record = records.get(user.pk)
+        participants.append(
+            {
+                "id": user.pk,
+                "name": user.full_name_th or user.email,
+                "email": user.email,
+                "lao": user.organisation.name_th if user.organisation_id else "",
+                "in_meeting": str(user.pk) in inside,
+                "status": record.status if record else "",
+                "status_label": record.get_status_display() if record else "",
+                "minutes": record.minutes_present if record else None,
+                "overridden": record.overridden if record else False,
+            }
+        )
+    enrolled_ids = {str(p["id"]) for p in participants}
+    others = [
+        {"name": a.full_name, "role": a.role, "user_id": a.user_id}
+        for a in (info.attendees if info else [])
+        if a.user_id not in enrolled_ids
+    ]
+    return {
+        "status": session.status,
+        "enrolled": len(participants),
+        "in_meeting": sum(1 for p in participants if p["in_meeting"]),
+        "participants": participants,
+        "others": others,
+    }
+
+
+class ConsoleView(ConsoleMixin, View):
+    def get(self, request, round_id):
+        data = roster(self.session, info=None)
+        return render(
+            request,
+            "training_sessions/console.html",
+            {
+                "round": self.round,
+                "session": self.session,
+                "roster": data,
+                "mark_form": MarkForm(session=self.session),
+                "co_viewer_form": CoViewerForm(session=self.session),
+                "import_form": ImportForm(),
+            },
+        )
+
+
+class RosterView(ConsoleMixin, View):
+    """JSON for the console's live roster (polled by static/js/training_sessions.js)."""
+
+    def get(self, request, round_id):
+        session = self.session
+        problem = ""
+        info = None
+        if session.status in (LiveSessionStatus.CREATED, LiveSessionStatus.RUNNING):
+            key = f"training_sessions:roster-info:{session.meeting_id}"
+            info = cache.get(key)
+            if info is None:
+                try:
+                    info = services.fetch_meeting_info(session=session)
+                    services.apply_meeting_info(session=session, info=info, now=timezone.now())
+                    cache.set(key, info, ROSTER_CACHE_SECONDS)
+                except bbb.BBBError as error:
+                    logger.warning("Roster: BBB failed for round %s: %s", self.round.pk, error)
+                    problem = _("BigBlueButton is not answering; the roster may be out of date.")
+        data = roster(session, info=info)
+        data["status_label"] = session.get_status_display()
+        data["problem"] = problem
+        data["checked_at"] = timezone.localtime().strftime("%H:%M:%S")
+        return JsonResponse(data)
+
+
+class EndView(ConsoleMixin, View):
+    def post(self, request, round_id):
+        try:
+            services.end_live_session(session=self.session, by=request.user)
+        except bbb.BBBError as error:
+            return bbb_error_response(
+                request, round_=self.round, error=error, retry_url=self.console_url()
+            )
+        messages.success(request, _("The meeting has ended for everyone."))
+        return redirect(self.console_url())
+
+
+class ReconcileView(ConsoleMixin, View):
+    def post(self, request, round_id):
+        count = services.reconcile_attendance(session=self.session)
+        messages.success(
+            request, _("Attendance recalculated (%(count)s changed).") % {"count": count}
+        )
+        return redirect(self.console_url())
+
+
+class RecordingsRefreshView(ConsoleMixin, View):
+    def post(self, request, round_id):
+        try:
+            services.sync_recordings(session=self.session)
+        except bbb.BBBError as error:
+            return bbb_error_response(
+                request, round_=self.round, error=error, retry_url=self.console_url()
+            )
+        messages.success(request, _("Recordings updated."))
+        return redirect(self.console_url())
+
+
+class _MarkBase(ConsoleMixin, View):
+    form_class = MarkForm
+
+    def post(self, request, round_id):
+        form = self.form_class(request.POST, session=self.session)
+        if form.is_valid():
+            try:
+                self.apply(form)
+            except services.SessionError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Attendance saved."))
+            return redirect(self.console_url())
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return redirect(self.console_url())
+
+
+class MarkView(_MarkBase):
+    form_class = MarkForm
+
+    def apply(self, form):
+        services.mark_attendance(
+            session=self.session,
+            user=form.cleaned_data["participant"],
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+
+
+class CoViewerView(_MarkBase):
+    form_class = CoViewerForm
+
+    def apply(self, form):
+        services.mark_co_viewer(
+            session=self.session,
+            user=form.cleaned_data["participant"],
+            host=form.cleaned_data["host"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+
+
+class ExportView(ConsoleMixin, View):
+    FORMATS = {
+        "csv": ("text/csv; charset=utf-8", "csv"),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    }
+
+    def get(self, request, round_id, fmt):
+        if fmt not in self.FORMATS:
+            raise Http404
+        queryset = (
+            AttendanceRecord.objects.filter(session=self.session)
+            .select_related("user__organisation", "co_viewer_of")
+            .order_by("user__first_name", "user__last_name")
+        )
+        dataset = AttendanceRecordResource().export(queryset)
+        content_type, extension = self.FORMATS[fmt]
+        body = dataset.csv.encode("utf-8-sig") if fmt == "csv" else dataset.xlsx
+        response = HttpResponse(body, content_type=content_type)
+        filename = f"attendance-round-{self.round.number}-{self.round.pk}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ImportUploadView(ConsoleMixin, View):
+    def post(self, request, round_id):
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for field_errors in form.errors.values():
+                for error in field_errors:
+                    messages.error(request, error)
+            return redirect(self.console_url())
+        attendance_import = services.upload_dashboard_import(
+            session=self.session,
+            filename=form.cleaned_data["file"].name,
+            content=form.cleaned_data["content"],
+            by=request.user,
+        )
+        return redirect(
+            "training_sessions:import_preview",
+            round_id=self.round.pk,
+            import_id=attendance_import.pk,
+        )
+
+
+class ImportPreviewView(ConsoleMixin, View):
+    def _import(self, import_id) -> AttendanceImport:
+        return get_object_or_404(AttendanceImport, pk=import_id, session=self.session)
+
+    def get(self, request, round_id, import_id):
+        attendance_import = self._import(import_id)
+        rows = services.preview_dashboard_import(
+            session=self.session, content=attendance_import.content
+        )
+        for row in rows:
+            row.error_message = services.IMPORT_ERRORS.get(row.error, "")
+        return render(
+            request,
+            "training_sessions/import_preview.html",
+            {
+                "round": self.round,
+                "session": self.session,
+                "attendance_import": attendance_import,
+                "rows": rows,
+                "error_count": sum(1 for row in rows if row.error),
+                "apply_count": sum(1 for row in rows if not row.error and not row.skipped),
+            },
+        )
+
+    def post(self, request, round_id, import_id):
+        attendance_import = self._import(import_id)
+        try:
+            count = services.apply_dashboard_import(
+                attendance_import=attendance_import, by=request.user
+            )
+        except services.SessionError as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        messages.success(request, _("Imported %(count)s rows.") % {"count": count})
+        return redirect(self.console_url())

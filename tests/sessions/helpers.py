@@ -1,0 +1,64 @@
+"""Helpers that drive a whole meeting through the emulator and replay its callbacks.
+
+Tests run inside a transaction that never commits, so follow-ups scheduled with
+``transaction.on_commit`` (reconciliation, polling tasks) are run with pytest-django's
+``django_capture_on_commit_callbacks(execute=True)``, passed in as ``commit``.
+"""
+
+import contextlib
+
+from sessions.models import LiveSession
+
+
+def _committing(commit):
+    return commit(execute=True) if commit is not None else contextlib.nullcontext()
+
+
+SITE = "http://testserver"
+
+
+def start_meeting(client, round_, emulator) -> LiveSession:
+    """The round's trainer presses Start and loads the meeting room (MODERATOR)."""
+    client.force_login(round_.trainer)
+    response = client.post(f"/live/{round_.pk}/join/")
+    assert response.status_code == 302, response.content
+    emulator.enter_by_url(response["Location"])
+    client.logout()
+    return LiveSession.objects.get(round=round_)
+
+
+def join_meeting(client, round_, user, emulator):
+    """A participant presses Join and their browser loads the meeting room (VIEWER)."""
+    client.force_login(user)
+    response = client.post(f"/live/{round_.pk}/join/")
+    assert response.status_code == 302, response.content
+    room = emulator.enter_by_url(response["Location"])
+    client.logout()
+    token = room.url.split("sessionToken=")[1]
+    return token
+
+
+def deliver(client, call: dict, commit=None):
+    """Replay one captured outbound call of the emulator against our Django app."""
+    with _committing(commit):
+        return _deliver(client, call)
+
+
+def _deliver(client, call: dict):
+    assert call["url"].startswith(SITE), call["url"]
+    path = call["url"][len(SITE) :]
+    if call["method"] == "GET":
+        return client.get(path)
+    headers = {}
+    if "Authorization" in call["headers"]:
+        headers["Authorization"] = call["headers"]["Authorization"]
+    return client.post(
+        path,
+        data=call["body"],
+        content_type=call["headers"].get("Content-Type", "application/octet-stream"),
+        headers=headers,
+    )
+
+
+def captured(emulator, kind: str) -> list[dict]:
+    return [c for c in emulator.callbacks() if c["kind"] == kind]

@@ -1,0 +1,265 @@
+"""BigBlueButton's callbacks: verified, idempotent, forged ones refused, malformed ones kept."""
+
+import json
+import time
+
+import jwt
+import pytest
+
+from sessions.models import (
+    AttendanceEvent,
+    AttendanceRecord,
+    AttendanceSource,
+    CallbackDelivery,
+    CallbackOutcome,
+    LiveSessionStatus,
+    Recording,
+)
+
+from .conftest import SECRET
+from .helpers import captured, deliver, join_meeting, start_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def run_meeting(client, live_round, participant, bbb_emulator, minutes=170):
+    session = start_meeting(client, live_round, bbb_emulator)
+    join_meeting(client, live_round, participant, bbb_emulator)
+    bbb_emulator.advance(minutes * 60)
+    bbb_emulator.control(f"meetings/{session.meeting_id}/end", {"reason": "api"})
+    bbb_emulator.advance(1)
+    return session
+
+
+def test_the_end_callback_ends_the_session_once(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    commit = django_capture_on_commit_callbacks
+    session = run_meeting(client, live_round, participant, bbb_emulator)
+    (end,) = captured(bbb_emulator, "end")
+    assert end["url"] == (
+        f"http://testserver/bbb/end/{session.callback_nonce}/"
+        f"?recordingmarks=false&meetingID={session.meeting_id}"
+    )
+    assert deliver(client, end, commit).status_code == 200
+    session.refresh_from_db()
+    assert session.status == LiveSessionStatus.ENDED
+    ended_at = session.ended_at
+    replay = deliver(client, end, commit)
+    assert replay.status_code == 200
+    assert replay.content == b"already processed"
+    session.refresh_from_db()
+    assert session.ended_at == ended_at
+    outcomes = list(CallbackDelivery.objects.values_list("kind", "outcome"))
+    assert outcomes.count(("end", CallbackOutcome.PROCESSED)) == 1
+
+
+def test_a_late_end_callback_of_an_earlier_meeting_does_not_end_the_restarted_one(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    session = start_meeting(client, live_round, bbb_emulator)
+    bbb_emulator.control(f"meetings/{session.meeting_id}/end", {"reason": "moderator"})
+    (late,) = captured(bbb_emulator, "end")
+    bbb_emulator.advance(10)  # the first instance is gone
+    restarted = start_meeting(client, live_round, bbb_emulator)
+    assert restarted.create_time_ms != session.create_time_ms
+    response = deliver(client, late, django_capture_on_commit_callbacks)
+    assert response.content == b"already processed"
+    restarted.refresh_from_db()
+    assert restarted.status != LiveSessionStatus.ENDED
+    assert CallbackDelivery.objects.get().detail == "late: the meeting is running again"
+
+
+def test_a_forged_end_callback_is_refused_and_nothing_is_stored(client, live_round, bbb_emulator):
+    session = start_meeting(client, live_round, bbb_emulator)
+    response = client.get(f"/bbb/end/not-the-nonce/?meetingID={session.meeting_id}")
+    assert response.status_code == 401
+    assert not CallbackDelivery.objects.exists()
+    session.refresh_from_db()
+    assert session.status != LiveSessionStatus.ENDED
+
+
+def test_an_end_callback_for_another_meeting_is_malformed_and_kept(
+    client, live_round, bbb_emulator
+):
+    session = start_meeting(client, live_round, bbb_emulator)
+    response = client.get(f"/bbb/end/{session.callback_nonce}/?meetingID=someone-else")
+    assert response.status_code == 400
+    kept = CallbackDelivery.objects.get()
+    assert kept.outcome == CallbackOutcome.MALFORMED
+    assert "someone-else" in kept.body
+    session.refresh_from_db()
+    assert session.status != LiveSessionStatus.ENDED
+
+
+def test_the_analytics_callback_gives_the_participant_present_with_minutes(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    commit = django_capture_on_commit_callbacks
+    run_meeting(client, live_round, participant, bbb_emulator, minutes=170)
+    (analytics,) = captured(bbb_emulator, "analytics")
+    response = deliver(client, analytics, commit)
+    assert response.status_code == 202
+    record = AttendanceRecord.objects.get(user=participant)
+    assert record.minutes_present == 170
+    assert record.status == "present"
+    assert record.decided_by == AttendanceSource.ANALYTICS
+    # The trainer (moderator) is not a participant: no record for them.
+    assert not AttendanceRecord.objects.filter(user=live_round.trainer).exists()
+
+
+def test_replaying_the_analytics_callback_changes_nothing(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    commit = django_capture_on_commit_callbacks
+    run_meeting(client, live_round, participant, bbb_emulator)
+    (analytics,) = captured(bbb_emulator, "analytics")
+    deliver(client, analytics, commit)
+    events = AttendanceEvent.objects.count()
+    record = AttendanceRecord.objects.values().get(user=participant)
+    replay = deliver(client, analytics, commit)
+    assert replay.status_code == 202
+    assert replay.content == b"Already processed."
+    assert AttendanceEvent.objects.count() == events
+    assert AttendanceRecord.objects.values().get(user=participant) == record
+    assert CallbackDelivery.objects.filter(outcome=CallbackOutcome.DUPLICATE).count() == 1
+
+
+@pytest.mark.parametrize("forgery", ["wrong_secret", "no_token", "expired", "hs256"])
+def test_a_forged_analytics_callback_gets_401_and_stores_nothing(
+    client, live_round, participant, bbb_emulator, forgery
+):
+    run_meeting(client, live_round, participant, bbb_emulator)
+    (analytics,) = captured(bbb_emulator, "analytics")
+    now = int(time.time())
+    tokens = {
+        "wrong_secret": jwt.encode({"exp": now + 3600}, "x" * 64, algorithm="HS512"),
+        "no_token": None,
+        "expired": jwt.encode({"exp": now - 3600}, SECRET, algorithm="HS512"),
+        "hs256": jwt.encode({"exp": now + 3600}, SECRET, algorithm="HS256"),
+    }
+    headers = {"Authorization": f"Bearer {tokens[forgery]}"} if tokens[forgery] else {}
+    before = AttendanceEvent.objects.count()
+    response = client.post(
+        "/bbb/analytics/", data=analytics["body"], content_type="application/json", headers=headers
+    )
+    assert response.status_code == 401
+    assert AttendanceEvent.objects.count() == before
+    assert not CallbackDelivery.objects.filter(kind="analytics").exists()
+    assert not AttendanceRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b'{"meeting_id": "x"}',
+        b'{"meeting_id": "m", "internal_meeting_id": "i", "data": {"attendees": [{"name": "A"}]}}',
+        b'{"meeting_id": "m", "internal_meeting_id": "i", "data": {"start": "yesterday"}}',
+    ],
+)
+def test_a_malformed_analytics_callback_gets_400_and_its_body_is_kept(client, settings, body):
+    settings.BBB_SECRET = SECRET
+    token = jwt.encode({"exp": int(time.time()) + 3600}, SECRET, algorithm="HS512")
+    response = client.post(
+        "/bbb/analytics/",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 400
+    kept = CallbackDelivery.objects.get()
+    assert kept.outcome == CallbackOutcome.MALFORMED
+    assert kept.body == body.decode()
+
+
+def test_analytics_for_an_unknown_meeting_is_kept_and_answered_410(client, settings):
+    settings.BBB_SECRET = SECRET
+    token = jwt.encode({"exp": int(time.time()) + 3600}, SECRET, algorithm="HS512")
+    body = json.dumps(
+        {"meeting_id": "not-ours", "internal_meeting_id": "abc-1", "data": {"attendees": []}}
+    )
+    response = client.post(
+        "/bbb/analytics/",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 410
+    assert CallbackDelivery.objects.get().outcome == CallbackOutcome.UNKNOWN_MEETING
+
+
+def test_bbb_27_analytics_times_are_read_too(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    commit = django_capture_on_commit_callbacks
+    bbb_emulator.control("config", {"analytics_time_format": "legacy", "version": "2.7"})
+    run_meeting(client, live_round, participant, bbb_emulator, minutes=100)
+    (analytics,) = captured(bbb_emulator, "analytics")
+    assert " +0000" in json.loads(analytics["body"])["data"]["start"]
+    assert deliver(client, analytics, commit).status_code == 202
+    record = AttendanceRecord.objects.get(user=participant)
+    assert record.minutes_present == 100
+    assert record.status == "partial"
+
+
+def test_the_recording_ready_callback_lists_the_recording(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    commit = django_capture_on_commit_callbacks
+    session = run_meeting(client, live_round, participant, bbb_emulator, minutes=30)
+    bbb_emulator.control(f"recordings/{session.internal_meeting_id}/ready")
+    (ready,) = captured(bbb_emulator, "recording_ready")
+    assert deliver(client, ready, commit).status_code == 202
+    recording = Recording.objects.get()
+    assert recording.record_id == session.internal_meeting_id
+    assert recording.published is True
+    assert recording.playback_url.startswith(bbb_emulator.base_url + "/playback/")
+    assert deliver(client, ready, commit).status_code == 202
+    assert Recording.objects.count() == 1
+    forged = jwt.encode(
+        {"meeting_id": session.meeting_id, "record_id": "x"}, "y" * 64, algorithm="HS256"
+    )
+    assert client.post("/bbb/recording-ready/", {"signed_parameters": forged}).status_code == 401
+    assert Recording.objects.count() == 1
+
+
+def test_webhooks_record_joins_and_leaves_and_forged_ones_are_refused(
+    client, settings, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    commit = django_capture_on_commit_callbacks
+    settings.BBB_WEBHOOKS = True
+    session = start_meeting(client, live_round, bbb_emulator)
+    token = join_meeting(client, live_round, participant, bbb_emulator)
+    bbb_emulator.advance(45 * 60)
+    bbb_emulator.control(f"sessions/{token}/leave")
+    hooks = captured(bbb_emulator, "webhook")
+    # The hook is registered right after create, so meeting-created is not sent to it.
+    assert [h["meta"]["event"] for h in hooks] == [
+        "user-joined",
+        "user-joined",
+        "user-left",
+    ]
+    for hook in hooks:
+        assert deliver(client, hook, commit).status_code == 200
+    for hook in hooks:  # replays are ignored
+        deliver(client, hook, commit)
+    kinds = list(
+        AttendanceEvent.objects.filter(user=participant, source="webhook").values_list(
+            "kind", flat=True
+        )
+    )
+    assert sorted(kinds) == ["joined", "left"]
+    forged = hooks[0]["url"].split("?checksum=")[0] + "?checksum=" + "0" * 40
+    response = client.post(
+        forged.removeprefix("http://testserver"),
+        data=hooks[0]["body"],
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 401
+    from sessions.services import reconcile_attendance
+
+    reconcile_attendance(session=session)
+    record = AttendanceRecord.objects.get(user=participant)
+    assert record.minutes_present == 45
+    assert record.decided_by == AttendanceSource.WEBHOOK
