@@ -7,8 +7,14 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 from wagtail.views import serve as wagtail_serve
 
-from courses.models import Enrolment
+from accounts.services import (
+    missing_for_enrolment,
+    missing_from_flags,
+    readiness_annotations,
+)
+from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import programme_items, round_items
+from courses.timing import describe_time_until
 
 # Bumped when any page is published or unpublished, so cached pages go stale at once.
 PAGE_CACHE_GENERATION_KEY = "cms:page-generation"
@@ -53,6 +59,17 @@ def serve_page(request, path):
     return response
 
 
+def _round_phase(round_, now) -> str:
+    """upcoming (join window not open), open (window open, not started), live, ended."""
+    if now >= round_.ends_at:
+        return "ended"
+    if now >= round_.starts_at:
+        return "live"
+    if now >= round_.join_opens_at:
+        return "open"
+    return "upcoming"
+
+
 class MyTrainingView(LoginRequiredMixin, TemplateView):
     """การอบรมของฉัน: the participant's rounds, each with what every app contributes."""
 
@@ -61,9 +78,12 @@ class MyTrainingView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        now = timezone.now()
         enrolments = list(
             Enrolment.objects.for_user(user)
             .active()
+            .with_queue_position()
+            .annotate(**readiness_annotations(user))
             .select_related("round__programme")
             .order_by("round__starts_at")
         )
@@ -71,9 +91,27 @@ class MyTrainingView(LoginRequiredMixin, TemplateView):
         items = round_items(user, rounds)
         programmes = list({round_.programme_id: round_.programme for round_ in rounds}.values())
         context["cards"] = [
-            {"enrolment": enrolment, "round": enrolment.round, "items": items[enrolment.round_id]}
+            {
+                "enrolment": enrolment,
+                "round": enrolment.round,
+                "items": items[enrolment.round_id],
+                "phase": _round_phase(enrolment.round, now),
+                "time_left": describe_time_until(enrolment.round.join_opens_at, now),
+                "waitlisted": enrolment.status == EnrolmentStatus.WAITLISTED,
+                "can_cancel": now < enrolment.round.starts_at,
+            }
             for enrolment in enrolments
         ]
+        # The readiness flags came with the enrolments; without any, ask separately.
+        context["missing"] = (
+            missing_from_flags(
+                user,
+                email_verified=enrolments[0].email_verified,
+                consent_given=enrolments[0].consent_given,
+            )
+            if enrolments
+            else missing_for_enrolment(user)
+        )
         context["programmes"] = [
             {"programme": programme, "items": programme_items(user, programme)}
             for programme in programmes
