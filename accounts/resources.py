@@ -70,6 +70,8 @@ class ThaiCheckedResource(resources.ModelResource):
     """A resource whose rows are checked by ``check_row`` with Thai messages."""
 
     column_labels: dict[str, str] = {}
+    # Model fields the import never fills (e.g. the password of an invited account).
+    clean_exclude: list[str] = []
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -99,7 +101,9 @@ class ThaiCheckedResource(resources.ModelResource):
         errors = dict(import_validation_errors or {})
         try:
             instance.full_clean(
-                exclude=list(errors.keys()), validate_unique=False, validate_constraints=False
+                exclude=[*errors.keys(), *self.clean_exclude],
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
@@ -184,6 +188,17 @@ class OrganisationResource(ThaiCheckedResource):
         super().__init__(**kwargs)
         self.seen_codes: dict[str, int] = {}
 
+    def get_bulk_update_fields(self):
+        return [
+            "lao_type",
+            "name_th",
+            "name_en",
+            "province_code",
+            "district_code",
+            "phone",
+            "email",
+        ]
+
     def check_row(self, instance, row, row_number):
         line = row_number + 1
         errors: dict[str, list[str]] = {}
@@ -243,6 +258,7 @@ class NominatedParticipantResource(ThaiCheckedResource):
     lao_dla_code = fields.Field(column_name="lao_dla_code", readonly=True)
 
     REQUIRED_COLUMNS = ["email", "first_name", "last_name", "lao_dla_code"]
+    clean_exclude = ["password"]
     HEADER_ALIASES = {
         "อีเมล": "email",
         "e-mail": "email",

@@ -158,6 +158,7 @@ def deliver_reminder(
 ) -> int:
     """A reminder, if the person still holds the seat and the round has not moved."""
     now = now or timezone.now()
+    expected = datetime.datetime.fromisoformat(starts_at)
     enrolment = (
         Enrolment.objects.filter(pk=enrolment_id)
         .enrolled()
@@ -167,10 +168,10 @@ def deliver_reminder(
     if enrolment is None or not enrolment.user.is_active:
         return 0
     round_ = enrolment.round
-    if round_.starts_at.isoformat() != starts_at or now >= round_.starts_at:
+    if round_.starts_at != expected or now >= round_.starts_at:
         return 0
     with translation.override("th"), transaction.atomic():
-        if not _claim(enrolment, kind, starts_at):
+        if not _claim(enrolment, kind, expected.astimezone(datetime.UTC).isoformat()):
             return 0
         user = enrolment.user
         render_templated_mail(

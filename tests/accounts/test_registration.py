@@ -58,7 +58,9 @@ def test_other_prefix_is_typed_by_the_participant(client, signup_data):
 
 def test_confirming_the_email_logs_in_and_returns_to_the_enrolment_page(client, signup_data):
     next_url = "/enrol/esc-2569/?src=circular-1114"
-    response = client.post(f"/accounts/signup/?next={next_url}", {**signup_data(), "next": next_url})
+    response = client.post(
+        f"/accounts/signup/?next={next_url}", {**signup_data(), "next": next_url}
+    )
     assert response.status_code == 302
     link = re.search(r"http://testserver(/accounts/confirm-email/[^\s]+)", mail.outbox[0].body)
     response = client.post(link.group(1))
