@@ -138,13 +138,13 @@ class ProfileFieldsMixin:
         self.fields["first_name"] = forms.CharField(label=_("First name (Thai)"), max_length=150)
         self.fields["last_name"] = forms.CharField(label=_("Last name (Thai)"), max_length=150)
         self.fields["first_name_en"] = forms.CharField(
-            label=_("First name (English, optional)"),
+            label=_("First name (English)"),
             max_length=150,
             required=False,
             help_text=_("For certificates in English."),
         )
         self.fields["last_name_en"] = forms.CharField(
-            label=_("Last name (English, optional)"), max_length=150, required=False
+            label=_("Last name (English)"), max_length=150, required=False
         )
         self.fields["position"] = forms.CharField(
             label=_("Position"),
@@ -156,9 +156,7 @@ class ProfileFieldsMixin:
             max_length=30,
             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         )
-        self.fields["line_id"] = forms.CharField(
-            label=_("LINE ID (optional)"), max_length=50, required=False
-        )
+        self.fields["line_id"] = forms.CharField(label=_("LINE ID"), max_length=50, required=False)
         if user is not None and not self.is_bound:
             prefix = user.prefix
             if prefix and prefix not in KNOWN_PREFIXES:

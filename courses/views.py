@@ -209,12 +209,18 @@ class CancelEnrolmentView(LoginRequiredMixin, TemplateView):
 
 
 class StaffRequiredMixin(LoginRequiredMixin):
+    """Trainers and DLA administrators; which rounds they see is ``rounds_managed_by``."""
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            is_dla_admin(request.user) or is_trainer(request.user)
-        ):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not (is_dla_admin(request.user) or is_trainer(request.user)):
             raise PermissionDenied
+        self.setup_for_staff(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def setup_for_staff(self, request, *args, **kwargs):
+        pass
 
 
 class ManagedRoundListView(StaffRequiredMixin, TemplateView):
@@ -240,12 +246,10 @@ class RoundEnrolmentListView(StaffRequiredMixin, TemplateView):
     template_name = "courses/round_enrolments.html"
     page_size = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.round = get_object_or_404(
-                rounds_managed_by(request.user).select_related("programme"), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
+    def setup_for_staff(self, request, *args, **kwargs):
+        self.round = get_object_or_404(
+            rounds_managed_by(request.user).select_related("programme"), pk=kwargs["pk"]
+        )
 
     def get_filter_form(self):
         provinces = sorted(geothai.provinces(), key=lambda p: p.name_th)

@@ -79,10 +79,26 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def _restore_wagtail_base_data():
+    """Browser tests (transactional) flush the database after each test, taking the rows
+    Wagtail's migrations created with them: locales, the root page, the root collection."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+
+
 @pytest.fixture
 def demo_site(db):
     """The demo site built by `seed_demo`: page tree, programme, rounds, accounts."""
     from django.core.management import call_command
+
+    _restore_wagtail_base_data()
 
     from cms.models import HomePage
 
