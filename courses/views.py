@@ -114,9 +114,10 @@ class EnrolView(LoginRequiredMixin, FormView):
         return rows
 
     def get_form_kwargs(self):
+        # Any round of this programme passes the form; the service then says precisely why
+        # one cannot be taken (already enrolled, registration closed...). Other ids fail here.
         kwargs = super().get_form_kwargs()
-        choosable = [row["round"].pk for row in self.rows if row["choosable"]]
-        kwargs["rounds"] = Round.objects.filter(pk__in=choosable).order_by("number")
+        kwargs["rounds"] = self.programme.rounds.order_by("number")
         return kwargs
 
     def get_initial(self):

@@ -94,7 +94,7 @@ def test_enrolling_twice_is_refused_in_thai_and_changes_nothing(client, programm
     client.post("/enrol/esc-2569/", {"rounds": [first.pk]})
     # A second post of the same round, e.g. a double tap or an old page.
     response = client.post("/enrol/esc-2569/", {"rounds": [first.pk]})
-    assert "ไม่ได้อยู่ในโครงการนี้หรือเลือกไม่ได้แล้ว" in response.content.decode()
+    assert "ครั้งที่ 1: ท่านลงทะเบียนการอบรมครั้งนี้แล้ว" in response.content.decode()
     assert Enrolment.objects.for_user(user).count() == 1
     html = client.get("/enrol/esc-2569/").content.decode()
     assert "ลงทะเบียนแล้ว" in html
@@ -111,6 +111,7 @@ def test_rounds_whose_registration_closed_are_not_offered_and_cannot_be_forced(c
     assert "ปิดรับสมัครแล้ว" in html
     response = client.post("/enrol/esc-2569/", {"rounds": [closed.pk]})
     assert response.status_code == 200
+    assert "ครั้งที่ 2: การอบรมครั้งนี้ปิดรับสมัครแล้ว" in response.content.decode()
     assert not Enrolment.objects.exists()
 
 

@@ -217,3 +217,51 @@ def test_a_cancelled_enrolment_gets_no_reminder(django_capture_on_commit_callbac
         _run_worker()
     assert [m.subject for m in mail.outbox] == ["ยืนยันการลงทะเบียนอบรมออนไลน์"]
     assert not Enrolment.objects.enrolled().exists()
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_moving_a_round_in_the_admin_reschedules_the_reminders(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    start = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=BANGKOK)
+    moved = start + datetime.timedelta(days=2)
+    round_ = _round(starts_at=start)
+    with time_machine.travel(start - datetime.timedelta(days=10), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            enrol_participant(user=ReadyParticipantFactory(), round_=round_)
+        _run_worker()  # the confirmation
+        client.force_login(UserFactory(is_staff=True, is_superuser=True, organisation=None))
+        local = moved.astimezone(BANGKOK)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/admin/rounds/edit/{round_.pk}/",
+                {
+                    "programme": round_.programme_id,
+                    "number": round_.number,
+                    "title": round_.title,
+                    "title_en": "",
+                    "starts_at": local.strftime("%Y-%m-%d %H:%M"),
+                    "ends_at": (local + datetime.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M"),
+                    "join_window_minutes": 30,
+                    "capacity": round_.capacity,
+                    "lao_quota": "",
+                    "registration_opens_at": round_.registration_opens_at.astimezone(
+                        BANGKOK
+                    ).strftime("%Y-%m-%d %H:%M"),
+                    "registration_closes_at": (local - datetime.timedelta(hours=12)).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                },
+            )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert Round.objects.get(pk=round_.pk).starts_at == moved
+    # At the old time nothing is sent; a day before the new time the reminder is.
+    with time_machine.travel(start - datetime.timedelta(hours=23), tick=False):
+        _run_worker()
+    assert len(mail.outbox) == 1
+    with time_machine.travel(moved - datetime.timedelta(hours=23), tick=False):
+        _run_worker()
+    assert mail.outbox[-1].subject == "พรุ่งนี้: การอบรมออนไลน์ครั้งที่ 1"
+    assert len(mail.outbox) == 2
