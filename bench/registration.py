@@ -194,22 +194,50 @@ def main():
         run(env, "migrate", "--noinput", "-v0")
         run(env, "seed_demo")
         subprocess.run(
-            [str(PYTHON), "-c", "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()",
-             args.redis],
+            [
+                str(PYTHON),
+                "-c",
+                "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()",
+                args.redis,
+            ],
             check=True,
         )
-        prepared = subprocess.run(
-            [str(PYTHON), "manage.py", "shell", "-c", PREPARE.replace("sys.argv[1]", str(args.enrolments))],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+        prepared = (
+            subprocess.run(
+                [
+                    str(PYTHON),
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    PREPARE.replace("sys.argv[1]", str(args.enrolments)),
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         import json
 
         prepared = json.loads(prepared)
 
         server = subprocess.Popen(
-            [str(GUNICORN), "config.wsgi", "--workers", str(args.workers),
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
+            [
+                str(GUNICORN),
+                "config.wsgi",
+                "--workers",
+                str(args.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
         )
         deadline = time.time() + 30
         while True:
@@ -240,13 +268,19 @@ def main():
             return form_post(
                 "/accounts/signup/?next=%2Fenrol%2Fesc-2569%2F",
                 {
-                    "province": "50", "district": "5001",
+                    "province": "50",
+                    "district": "5001",
                     "organisation": prepared["organisation"],
-                    "prefix": "นางสาว", "first_name": "สมัคร", "last_name": f"ทดสอบ{number}",
-                    "position": "นักวิชาการ", "phone": "0812345678",
+                    "prefix": "นางสาว",
+                    "first_name": "สมัคร",
+                    "last_name": f"ทดสอบ{number}",
+                    "position": "นักวิชาการ",
+                    "phone": "0812345678",
                     "email": f"signup{number}-{secrets.token_hex(3)}@example.com",
-                    "password1": "Ch1angMai-2569!", "password2": "Ch1angMai-2569!",
-                    "consent_training": "on", "src": "circular-1114",
+                    "password1": "Ch1angMai-2569!",
+                    "password2": "Ch1angMai-2569!",
+                    "consent_training": "on",
+                    "src": "circular-1114",
                 },
                 {},
             )
