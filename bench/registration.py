@@ -132,12 +132,12 @@ class Load:
                 started = time.perf_counter()
                 connection.request(method, path, body=body, headers=headers)
                 response = connection.getresponse()
-                response.read()
+                content = response.read()
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies.append(elapsed)
                     if response.status != expect_status:
-                        failures.append((path, response.status))
+                        failures.append((path, response.status, _errors(content)))
             connection.close()
 
         threads = [threading.Thread(target=worker) for _ in range(self.concurrency)]
@@ -156,6 +156,14 @@ class Load:
             "p50_ms": statistics.median(latencies) * 1000,
             "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
         }
+
+
+def _errors(content: bytes) -> str:
+    """The form errors of an unexpected page, to say why a POST was refused."""
+    import re
+
+    found = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', content.decode(errors="replace"))
+    return " | ".join(re.sub(r"<[^>]+>", "", item) for item in found)[:300]
 
 
 def get(path):
@@ -273,7 +281,7 @@ def main():
                     "organisation": prepared["organisation"],
                     "prefix": "นางสาว",
                     "first_name": "สมัคร",
-                    "last_name": f"ทดสอบ{number}",
+                    "last_name": "ทดสอบภาระ",
                     "position": "นักวิชาการ",
                     "phone": "0812345678",
                     "email": f"signup{number}-{secrets.token_hex(3)}@example.com",

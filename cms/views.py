@@ -44,18 +44,23 @@ def serve_page(request, path):
     """
     if not _is_cacheable(request):
         return wagtail_serve(request, path)
-    generation = cache.get_or_set(PAGE_CACHE_GENERATION_KEY, 1, timeout=None)
-    key = f"cms:page:{generation}:{get_language()}:{request.get_host()}:{request.get_full_path()}"
-    response = cache.get(key)
-    if response is not None:
-        return response
+    key = f"cms:page:{get_language()}:{request.get_host()}:{request.get_full_path()}"
+    # One round trip to the cache for both the generation and the page (bench/registration.py).
+    found = cache.get_many([PAGE_CACHE_GENERATION_KEY, key])
+    generation = found.get(PAGE_CACHE_GENERATION_KEY)
+    if generation is None:
+        cache.add(PAGE_CACHE_GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(PAGE_CACHE_GENERATION_KEY, 1)
+    cached = found.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
     response = wagtail_serve(request, path)
     if hasattr(response, "render"):
         response.render()
     # A page holding a CSRF token or a session cookie belongs to one visitor only.
     personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies
     if response.status_code == 200 and not personal:
-        cache.set(key, response, settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+        cache.set(key, (generation, response), settings.ANONYMOUS_PAGE_CACHE_SECONDS)
     return response
 
 
