@@ -50,6 +50,7 @@ def _round_context(enrolment: Enrolment) -> dict:
         "title": round_.title,
         "date": format_thai_date(round_.starts_at, "long", language="th"),
         "starts": format_thai_time(round_.starts_at),
+        "starts_clock": timezone.localtime(round_.starts_at).strftime("%H:%M"),
         "ends": format_thai_time(round_.ends_at),
         "join_opens": format_thai_time(round_.join_opens_at),
         "url": round_url(round_),

@@ -50,7 +50,7 @@ def test_confirmation_is_thai_html_and_text_with_an_ics_per_round_in_bangkok_tim
     assert message.to == [user.email]
     assert message.subject == "ยืนยันการลงทะเบียนอบรมออนไลน์"
     assert "เรียน นางสาวสมศรี ใจดี" in message.body
-    assert "2 ธันวาคม พ.ศ. 2569" in message.body
+    assert "2 ธันวาคม พ.ศ. 2569 09:00–12:00 น." in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert '<a href="http://testserver/p/' in html
