@@ -3,7 +3,8 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from .models import LaoType, Organisation, Role, User
+from .models import ConsentPurpose, LaoType, Organisation, Role, User
+from .services import give_consent
 
 # A few LAOs in three provinces (DOPA codes from geothai). The DLA codes are
 # made up for the demo; the real directory is imported (docs/lao-directory.md).
@@ -150,5 +151,8 @@ def seed_users() -> dict[str, User]:
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+        if user.role == Role.PARTICIPANT:
+            # The demo participant has accepted the privacy notice, so can enrol at once.
+            give_consent(user=user, purpose=ConsentPurpose.TRAINING)
         users[user.role] = user
     return users

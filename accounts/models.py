@@ -118,6 +118,7 @@ class User(AbstractUser):
     first_name_en = models.CharField(_("first name (English)"), max_length=150, blank=True)
     last_name_en = models.CharField(_("last name (English)"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    line_id = models.CharField(_("LINE ID"), max_length=50, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
     organisation = models.ForeignKey(
         Organisation,
@@ -134,6 +135,10 @@ class User(AbstractUser):
     coordinated_province_code = models.CharField(
         _("coordinated province code"), max_length=2, blank=True
     )
+    # The QR code's ?src= tag the person signed up through, for DLA's reach statistics.
+    signup_src = models.CharField(_("sign-up source tag"), max_length=64, blank=True)
+    # Set when the person deleted their account: personal data erased, rows kept anonymous.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -173,3 +178,68 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a consent is given for. Only ``TRAINING`` is needed to take part."""
+
+    TRAINING = "training", _("Personal data for the training, attendance and certificates")
+    NEWS = "news", _("News e-mails about later training and events")
+    SURVEY = "survey", _("Follow-up surveys about the training")
+
+
+class ConsentRecordQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+    def for_purpose(self, purpose: str):
+        return self.filter(purpose=purpose)
+
+
+class ConsentRecord(models.Model):
+    """One consent as given: which notice version, when, and when it was withdrawn.
+
+    Records are never edited except to note the withdrawal; giving consent again
+    after a withdrawal makes a new record, so the history stays complete.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
+    notice_version = models.CharField(_("privacy notice version"), max_length=32)
+    given_at = models.DateTimeField(_("given at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = ConsentRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["user", "purpose", "-given_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=ConsentPurpose.values),
+                name="consentrecord_purpose_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consentrecord_one_active_per_purpose",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("given_at")),
+                name="consentrecord_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_purpose_display()} · {self.notice_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,9 +1,44 @@
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
+from .admin_views import OrganisationExportView, OrganisationImportView
 from .models import Organisation
+
+
+class OrganisationIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        user = self.request.user
+        if user.has_perm("accounts.add_organisation") and user.has_perm(
+            "accounts.change_organisation"
+        ):
+            buttons.append(
+                HeaderButton(
+                    _("Import (CSV/XLSX)"), url=reverse("organisations:import"), icon_name="upload"
+                )
+            )
+        buttons.append(
+            HeaderButton(
+                _("Export CSV"),
+                url=reverse("organisations:export", args=["csv"]),
+                icon_name="download",
+            )
+        )
+        buttons.append(
+            HeaderButton(
+                _("Export XLSX"),
+                url=reverse("organisations:export", args=["xlsx"]),
+                icon_name="download",
+            )
+        )
+        return buttons
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -12,6 +47,7 @@ class OrganisationViewSet(ModelViewSet):
     menu_label = _("LAO directory")
     menu_order = 300
     add_to_admin_menu = True
+    index_view_class = OrganisationIndexView
     list_display = ["name_th", "dla_code", "lao_type", "province_name_th", "district_name_th"]
     list_filter = ["lao_type", "province_code"]
     search_fields = ["name_th", "name_en", "dla_code"]
@@ -23,7 +59,40 @@ class OrganisationViewSet(ModelViewSet):
         MultiFieldPanel([FieldPanel("phone"), FieldPanel("email")], heading=_("Contact")),
     ]
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("import/", OrganisationImportView.as_view(), name="import"),
+            path("export/<str:fmt>/", OrganisationExportView.as_view(), name="export"),
+        ]
+
 
 @hooks.register("register_admin_viewset")
 def register_organisation_viewset():
     return OrganisationViewSet("organisations")
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    actions.register_action("esc.accounts.consent_given", _("Consent given"), _("Consent given"))
+    actions.register_action(
+        "esc.accounts.consent_withdrawn", _("Consent withdrawn"), _("Consent withdrawn")
+    )
+    actions.register_action(
+        "esc.accounts.erased", _("Account deleted (PDPA)"), _("Account deleted (PDPA)")
+    )
+    actions.register_action(
+        "esc.accounts.invited",
+        _("Nominated participant invited"),
+        _("Nominated participant invited"),
+    )
+    actions.register_action(
+        "esc.accounts.lao_directory_imported",
+        _("LAO directory imported"),
+        _("LAO directory imported"),
+    )
+    actions.register_action(
+        "esc.accounts.participants_imported",
+        _("Nominated participants imported"),
+        _("Nominated participants imported"),
+    )

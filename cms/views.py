@@ -7,8 +7,14 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 from wagtail.views import serve as wagtail_serve
 
-from courses.models import Enrolment
+from accounts.services import (
+    missing_for_enrolment,
+    missing_from_flags,
+    readiness_annotations,
+)
+from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import programme_items, round_items
+from courses.timing import describe_time_until
 
 # Bumped when any page is published or unpublished, so cached pages go stale at once.
 PAGE_CACHE_GENERATION_KEY = "cms:page-generation"
@@ -38,19 +44,35 @@ def serve_page(request, path):
     """
     if not _is_cacheable(request):
         return wagtail_serve(request, path)
-    generation = cache.get_or_set(PAGE_CACHE_GENERATION_KEY, 1, timeout=None)
-    key = f"cms:page:{generation}:{get_language()}:{request.get_host()}:{request.get_full_path()}"
-    response = cache.get(key)
-    if response is not None:
-        return response
+    key = f"cms:page:{get_language()}:{request.get_host()}:{request.get_full_path()}"
+    # One round trip to the cache for both the generation and the page (bench/registration.py).
+    found = cache.get_many([PAGE_CACHE_GENERATION_KEY, key])
+    generation = found.get(PAGE_CACHE_GENERATION_KEY)
+    if generation is None:
+        cache.add(PAGE_CACHE_GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(PAGE_CACHE_GENERATION_KEY, 1)
+    cached = found.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
     response = wagtail_serve(request, path)
     if hasattr(response, "render"):
         response.render()
     # A page holding a CSRF token or a session cookie belongs to one visitor only.
     personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies
     if response.status_code == 200 and not personal:
-        cache.set(key, response, settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+        cache.set(key, (generation, response), settings.ANONYMOUS_PAGE_CACHE_SECONDS)
     return response
+
+
+def _round_phase(round_, now) -> str:
+    """upcoming (join window not open), open (window open, not started), live, ended."""
+    if now >= round_.ends_at:
+        return "ended"
+    if now >= round_.starts_at:
+        return "live"
+    if now >= round_.join_opens_at:
+        return "open"
+    return "upcoming"
 
 
 class MyTrainingView(LoginRequiredMixin, TemplateView):
@@ -61,9 +83,12 @@ class MyTrainingView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        now = timezone.now()
         enrolments = list(
             Enrolment.objects.for_user(user)
             .active()
+            .with_queue_position()
+            .annotate(**readiness_annotations(user))
             .select_related("round__programme")
             .order_by("round__starts_at")
         )
@@ -71,9 +96,27 @@ class MyTrainingView(LoginRequiredMixin, TemplateView):
         items = round_items(user, rounds)
         programmes = list({round_.programme_id: round_.programme for round_ in rounds}.values())
         context["cards"] = [
-            {"enrolment": enrolment, "round": enrolment.round, "items": items[enrolment.round_id]}
+            {
+                "enrolment": enrolment,
+                "round": enrolment.round,
+                "items": items[enrolment.round_id],
+                "phase": _round_phase(enrolment.round, now),
+                "time_left": describe_time_until(enrolment.round.join_opens_at, now),
+                "waitlisted": enrolment.status == EnrolmentStatus.WAITLISTED,
+                "can_cancel": now < enrolment.round.starts_at,
+            }
             for enrolment in enrolments
         ]
+        # The readiness flags came with the enrolments; without any, ask separately.
+        context["missing"] = (
+            missing_from_flags(
+                user,
+                email_verified=enrolments[0].email_verified,
+                consent_given=enrolments[0].consent_given,
+            )
+            if enrolments
+            else missing_for_enrolment(user)
+        )
         context["programmes"] = [
             {"programme": programme, "items": programme_items(user, programme)}
             for programme in programmes

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,15 @@ class Round(models.Model):
         help_text=_("Participants may join this many minutes before the start."),
     )
     capacity = models.PositiveIntegerField(_("capacity (seats)"), default=1000)
+    lao_quota = models.PositiveIntegerField(
+        _("seats per LAO"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "At most this many participants of one LAO hold a seat; others of that LAO wait. "
+            "Empty: no limit."
+        ),
+    )
     registration_opens_at = models.DateTimeField(_("registration opens at"))
     registration_closes_at = models.DateTimeField(_("registration closes at"))
     trainers = models.ManyToManyField(
@@ -85,6 +95,10 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=models.Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="round_registration_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lao_quota__isnull=True) | models.Q(lao_quota__gte=1),
+                name="round_lao_quota_positive",
             ),
         ]
 
@@ -140,6 +154,32 @@ class EnrolmentQuerySet(models.QuerySet):
     def in_queue_order(self):
         return self.order_by("queued_at", "pk")
 
+    def with_queue_position(self):
+        """Annotate ``queue_position``: 1 for the first on a round's wait list (else None)."""
+        ahead = (
+            Enrolment.objects.filter(
+                round=models.OuterRef("round"), status=EnrolmentStatus.WAITLISTED
+            )
+            .filter(
+                models.Q(queued_at__lt=models.OuterRef("queued_at"))
+                | models.Q(queued_at=models.OuterRef("queued_at"), pk__lt=models.OuterRef("pk"))
+            )
+            .order_by()
+            .values("round")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            queue_position=models.Case(
+                models.When(
+                    status=EnrolmentStatus.WAITLISTED,
+                    then=Coalesce(models.Subquery(ahead), 0) + 1,
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
 
 class Enrolment(models.Model):
     """A participant's place in one round: a seat, a place in the queue, or cancelled."""
@@ -178,3 +218,41 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.round} · {self.get_status_display()}"
+
+
+class NoticeKind(models.TextChoices):
+    CONFIRMATION = "confirmation", _("Enrolment confirmation")
+    WAITLISTED = "waitlisted", _("Wait-list notice")
+    PROMOTED = "promoted", _("Promotion from the wait list")
+    REMINDER_DAY = "reminder_day", _("Reminder the day before")
+    REMINDER_HOUR = "reminder_hour", _("Reminder one hour before")
+
+
+class EnrolmentNotice(models.Model):
+    """An e-mail sent about an enrolment, so a task that runs twice sends it once.
+
+    ``key`` tells apart notices of the same kind: the time the enrolment joined the queue
+    (a re-enrolment is confirmed anew) or the round's start (a moved round is reminded anew).
+    """
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NoticeKind.choices)
+    key = models.CharField(_("key"), max_length=64)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("enrolment notice")
+        verbose_name_plural = _("enrolment notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "kind", "key"], name="enrolmentnotice_once_per_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NoticeKind.values), name="enrolmentnotice_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id} · {self.kind} · {self.key}"

@@ -1,16 +1,88 @@
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 
-from .models import Programme, Round
+from accounts.access import is_dla_admin, is_trainer
+from accounts.models import ConsentPurpose
+from accounts.personal_data import (
+    ACCOUNT_ERASURE_HOOK,
+    CONSENT_WITHDRAWN_HOOK,
+    PERSONAL_DATA_EXPORT_HOOK,
+    PersonalDataSection,
+)
+
+from .admin_views import QRCodeView, QRDownloadView, RoundQRCodeView, RoundQRDownloadView
+from .models import Enrolment, Programme, Round
+from .services import cancel_upcoming_enrolments, schedule_round_reminders
+
+
+def _qr_menu_item(viewset_name, instance):
+    return ButtonMenuItem(
+        _("QR code and poster"),
+        url=reverse(f"{viewset_name}:qr", args=[instance.pk]),
+        icon_name="image",
+        priority=15,
+    )
+
+
+class ProgrammeIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [*super().get_list_more_buttons(instance), _qr_menu_item("programmes", instance)]
+
+
+class RoundIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [*super().get_list_more_buttons(instance), _qr_menu_item("rounds", instance)]
+
+
+class QRHeaderMixin:
+    qr_viewset_name = ""
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("QR code and poster"),
+                url=reverse(f"{self.qr_viewset_name}:qr", args=[self.object.pk]),
+                icon_name="image",
+                priority=15,
+            ),
+        ]
+
+
+class ProgrammeEditView(QRHeaderMixin, EditView):
+    qr_viewset_name = "programmes"
+
+
+class RoundEditView(QRHeaderMixin, EditView):
+    qr_viewset_name = "rounds"
+
+    def save_instance(self):
+        starts_at_before = Round.objects.filter(pk=self.object.pk).values_list(
+            "starts_at", flat=True
+        )[0]
+        instance = super().save_instance()
+        if instance.starts_at != starts_at_before:
+            # Reminders follow the round: the old ones find the start changed and skip.
+            schedule_round_reminders(round_=instance)
+        return instance
 
 
 class ProgrammeViewSet(ModelViewSet):
     model = Programme
     icon = "calendar"
     menu_label = _("Programmes")
+    index_view_class = ProgrammeIndexView
+    edit_view_class = ProgrammeEditView
     list_display = ["title", "code", "circular_number"]
     search_fields = ["title", "code"]
     panels = [
@@ -20,11 +92,24 @@ class ProgrammeViewSet(ModelViewSet):
         FieldPanel("circular_number"),
     ]
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("qr/<int:pk>/", QRCodeView.as_view(kind="programme"), name="qr"),
+            path(
+                "qr/<int:pk>/<str:fmt>/",
+                QRDownloadView.as_view(kind="programme"),
+                name="qr_download",
+            ),
+        ]
+
 
 class RoundViewSet(ModelViewSet):
     model = Round
     icon = "date"
     menu_label = _("Rounds")
+    index_view_class = RoundIndexView
+    edit_view_class = RoundEditView
     list_display = ["title", "programme", "number", "starts_at", "capacity"]
     list_filter = ["programme"]
     search_fields = ["title"]
@@ -41,7 +126,7 @@ class RoundViewSet(ModelViewSet):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("capacity"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("lao_quota")]),
                 FieldRowPanel(
                     [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
                 ),
@@ -50,6 +135,13 @@ class RoundViewSet(ModelViewSet):
         ),
         FieldPanel("trainers"),
     ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("qr/<int:pk>/", RoundQRCodeView.as_view(), name="qr"),
+            path("qr/<int:pk>/<str:fmt>/", RoundQRDownloadView.as_view(), name="qr_download"),
+        ]
 
 
 class TrainingViewSetGroup(ViewSetGroup):
@@ -62,3 +154,49 @@ class TrainingViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_training_viewsets():
     return TrainingViewSetGroup()
+
+
+class EnrolmentListsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_dla_admin(request.user) or is_trainer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_enrolment_lists_menu_item():
+    return EnrolmentListsMenuItem(
+        _("Enrolment lists"), reverse("courses:managed_rounds"), icon_name="group", order=210
+    )
+
+
+# --- PDPA: what courses keeps about a person, and what happens when they leave ---------
+
+
+@hooks.register(PERSONAL_DATA_EXPORT_HOOK)
+def enrolment_personal_data(user):
+    enrolments = Enrolment.objects.for_user(user).select_related("round__programme")
+    rows = [
+        {
+            "programme": enrolment.round.programme.title,
+            "round": enrolment.round.number,
+            "round_title": enrolment.round.title,
+            "round_starts_at": enrolment.round.starts_at.isoformat(),
+            "status": enrolment.status,
+            "src": enrolment.src,
+            "enrolled_at": enrolment.created_at.isoformat(),
+            "queued_at": enrolment.queued_at.isoformat(),
+            "status_changed_at": enrolment.status_changed_at.isoformat(),
+        }
+        for enrolment in enrolments.order_by("round__starts_at")
+    ]
+    return [PersonalDataSection(key="enrolments", title=str(_("Enrolments")), rows=rows)]
+
+
+@hooks.register(ACCOUNT_ERASURE_HOOK)
+def free_seats_of_erased_account(user, now):
+    cancel_upcoming_enrolments(user=user, now=now)
+
+
+@hooks.register(CONSENT_WITHDRAWN_HOOK)
+def free_seats_when_training_consent_withdrawn(user, purpose, now):
+    if purpose == ConsentPurpose.TRAINING:
+        cancel_upcoming_enrolments(user=user, now=now)

@@ -22,11 +22,15 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: no page, rate-limit count or lock left over."""
+def _fresh_cache_and_thai():
+    """Each test starts with an empty cache (no page, rate-limit count or lock left over) and
+    Thai active, whatever language an earlier request in this process switched to."""
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    with translation.override("th"):
+        yield
 
 
 @pytest.fixture(scope="session")

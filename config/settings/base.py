@@ -188,12 +188,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Sign-up takes the profile, the LAO and the PDPA consent on the same page (accounts.forms).
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Confirming the e-mail in the browser that signed up logs in and returns to the enrolment.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Officers are told plainly that an e-mail is already registered (with a log-in link)
+# rather than sent a "you already have an account" e-mail: see docs/registration.md.
+ACCOUNT_PREVENT_ENUMERATION = False
 # allauth's rate limits (per IP and per account, counted in the cache): failed log-ins,
-# sign-ups, password resets, confirmation e-mails.
+# sign-ups, password resets, confirmation e-mails. A whole training room may sign up from
+# one office IP after the circular arrives, hence 100 sign-ups a minute per IP.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    "signup": "100/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",

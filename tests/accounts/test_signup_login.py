@@ -16,15 +16,8 @@ def test_signup_page_is_in_thai(client):
     assert "สมัครสมาชิก" in html
 
 
-def test_signup_sends_a_thai_verification_email_and_login_waits_for_it(client):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "email": "somsri@example.com",
-            "password1": "Kh0nKaen-2569!",
-            "password2": "Kh0nKaen-2569!",
-        },
-    )
+def test_signup_sends_a_thai_verification_email_and_login_waits_for_it(client, signup_data):
+    response = client.post("/accounts/signup/", signup_data(email="somsri@example.com"))
     assert response.status_code == 302
     user = User.objects.get(email="somsri@example.com")
     assert user.role == Role.PARTICIPANT
@@ -38,10 +31,10 @@ def test_signup_sends_a_thai_verification_email_and_login_waits_for_it(client):
     assert EmailAddress.objects.get(user=user).verified
 
 
-def test_signup_with_mismatched_passwords_is_refused_in_thai(client):
+def test_signup_with_mismatched_passwords_is_refused_in_thai(client, signup_data):
     response = client.post(
         "/accounts/signup/",
-        {"email": "a@example.com", "password1": "Kh0nKaen-2569!", "password2": "different-2569"},
+        signup_data(email="a@example.com", password1="Kh0nKaen-2569!", password2="different-2569"),
     )
     assert response.status_code == 200
     assert "รหัสผ่าน" in response.content.decode()

@@ -136,7 +136,11 @@ def test_people_without_a_seat_get_a_clear_thai_message(client, live_round, bbb_
         live_round.save()
         enrol_participant(user=user, round_=live_round)
     elif case == "cancelled":
-        cancel_enrolment(enrolment=enrol_participant(user=user, round_=live_round))
+        # Cancelled the day before (a started round can no longer be cancelled).
+        enrolment = enrol_participant(
+            user=user, round_=live_round, now=live_round.starts_at - datetime.timedelta(days=1)
+        )
+        cancel_enrolment(enrolment=enrolment, now=live_round.starts_at - datetime.timedelta(days=1))
     client.force_login(user)
     response = client.post(join_path(live_round))
     assert response.status_code == 403

@@ -1,0 +1,39 @@
+"""allauth adapter: the sign-up form's profile and consents are saved with the account."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .services import register_participant
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_taken": _(
+            "This e-mail address is already registered. Log in with it, or use "
+            "“Forgot your password?” on the log-in page."
+        ),
+    }
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        if not hasattr(form, "profile_data"):
+            if commit:
+                user.save()
+            return user
+        for name, value in form.profile_data().items():
+            setattr(user, name, value)
+        if commit:
+            register_participant(
+                user=user,
+                consents=form.consent_purposes(),
+                src=form.cleaned_data.get("src", ""),
+            )
+        return user
+
+    def get_login_redirect_url(self, request):
+        # Participants land on their own training; staff keep the usual landing page.
+        if request.user.is_authenticated and not request.user.is_staff:
+            return reverse("cms:my_training")
+        return super().get_login_redirect_url(request)

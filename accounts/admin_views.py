@@ -1,0 +1,140 @@
+"""Wagtail admin: import and export the LAO directory (upload → preview → confirm)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
+
+from .forms import UploadForm
+from .imports import (
+    ImportFileError,
+    dataset_from_bytes,
+    drop_stash,
+    load_stash,
+    run_import,
+    stash_upload,
+)
+from .models import Organisation
+from .resources import OrganisationResource
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def check_can_import_organisations(user) -> None:
+    if not (
+        user.has_perm("accounts.add_organisation") and user.has_perm("accounts.change_organisation")
+    ):
+        raise PermissionDenied
+
+
+def organisation_dataset(name: str, content: bytes):
+    return dataset_from_bytes(
+        content,
+        name,
+        aliases=OrganisationResource.HEADER_ALIASES,
+        required=OrganisationResource.REQUIRED_COLUMNS,
+    )
+
+
+class OrganisationImportView(WagtailAdminTemplateMixin, FormView):
+    """Upload a file and see the dry run; confirming posts the stashed file back."""
+
+    template_name = "accounts/admin/organisation_import.html"
+    form_class = UploadForm
+    page_title = gettext_lazy("Import the LAO directory")
+    header_icon = "upload"
+    stash_kind = "lao-directory"
+
+    def dispatch(self, request, *args, **kwargs):
+        check_can_import_organisations(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("organisations:index"), "label": _("LAO directory")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def post(self, request, *args, **kwargs):
+        if "token" in request.POST:
+            return self.confirm(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        uploaded = form.cleaned_data["file"]
+        content = uploaded.read()
+        try:
+            dataset = organisation_dataset(uploaded.name.lower(), content)
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+            return self.form_invalid(form)
+        report = run_import(OrganisationResource(), dataset, dry_run=True)
+        token = ""
+        if not report.has_errors:
+            token = stash_upload(
+                user_id=self.request.user.pk,
+                kind=self.stash_kind,
+                name=uploaded.name.lower(),
+                content=content,
+            )
+        return self.render_to_response(
+            self.get_context_data(form=form, report=report, token=token, filename=uploaded.name)
+        )
+
+    def confirm(self, request):
+        token = request.POST.get("token", "")
+        try:
+            name, content = load_stash(user_id=request.user.pk, kind=self.stash_kind, token=token)
+            dataset = organisation_dataset(name, content)
+        except ImportFileError as error:
+            messages.error(request, error.message)
+            return redirect("organisations:import")
+        report = run_import(OrganisationResource(), dataset, dry_run=False)
+        if report.has_errors:
+            messages.error(request, _("Nothing was imported: some rows have problems."))
+            return self.render_to_response(
+                self.get_context_data(form=self.get_form_class()(), report=report, token="")
+            )
+        drop_stash(user_id=request.user.pk, kind=self.stash_kind, token=token)
+        log(
+            instance=request.user,
+            action="esc.accounts.lao_directory_imported",
+            user=request.user,
+            title=request.user.email,
+            data={"file": name, "new": report.new, "updated": report.updated},
+        )
+        messages.success(
+            request,
+            _("LAO directory imported: %(new)s new, %(updated)s updated.")
+            % {"new": report.new, "updated": report.updated},
+        )
+        return redirect("organisations:index")
+
+
+class OrganisationExportView(View):
+    def get(self, request, fmt):
+        if not request.user.has_perm("accounts.view_organisation") and not request.user.has_perm(
+            "accounts.change_organisation"
+        ):
+            raise PermissionDenied
+        if fmt not in EXPORT_FORMATS:
+            fmt = "csv"
+        dataset = OrganisationResource().export(Organisation.objects.order_by("dla_code"))
+        content = dataset.export(fmt)
+        if isinstance(content, str):
+            content = ("\ufeff" + content).encode("utf-8")  # Excel opens UTF-8 CSV with a BOM
+        response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="lao-directory-{stamp}.{fmt}"'
+        return response

@@ -1,0 +1,417 @@
+"""django-import-export resources: the LAO directory and nominated participants.
+
+Each row is checked here with a Thai message per problem (unknown province or district
+code, duplicate DLA code, unknown type, missing name...). ``accounts.imports`` runs them
+as preview and confirm. Database checks that would cost a query per row (uniqueness,
+check constraints) are done here against data loaded once, so 7,850 rows stay quick.
+"""
+
+import re
+
+import geothai
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
+
+from .forms import ENGLISH_NAME, THAI_NAME, normalise_phone
+from .imports import RowProblem
+from .models import LaoType, Organisation, User
+from .services import AccountError, invite_participant
+
+# Thai names and abbreviations DLA's lists use for each LAO type.
+LAO_TYPE_ALIASES = {
+    LaoType.PAO: ["อบจ.", "อบจ", "องค์การบริหารส่วนจังหวัด", "pao"],
+    LaoType.CITY_MUNICIPALITY: ["ทน.", "ทน", "เทศบาลนคร", "city municipality"],
+    LaoType.TOWN_MUNICIPALITY: ["ทม.", "ทม", "เทศบาลเมือง", "town municipality"],
+    LaoType.SUBDISTRICT_MUNICIPALITY: [
+        "ทต.",
+        "ทต",
+        "เทศบาลตำบล",
+        "subdistrict municipality",
+    ],
+    LaoType.SAO: ["อบต.", "อบต", "องค์การบริหารส่วนตำบล", "sao"],
+    LaoType.SPECIAL: ["พิเศษ", "อปท. รูปแบบพิเศษ", "กรุงเทพมหานคร", "เมืองพัทยา", "special"],
+}
+
+
+def _lao_type_lookup() -> dict[str, str]:
+    lookup = {}
+    for lao_type, aliases in LAO_TYPE_ALIASES.items():
+        lookup[lao_type.value] = lao_type.value
+        lookup[str(lao_type.label).lower()] = lao_type.value
+        for alias in aliases:
+            lookup[alias.lower()] = lao_type.value
+    return lookup
+
+
+class CodeWidget(widgets.CharWidget):
+    """Codes typed as numbers in Excel come back as 50 or 50.0: keep them as "50"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return "" if value is None else str(value).strip()
+
+
+class LaoTypeWidget(widgets.CharWidget):
+    """Accepts the code (``sao``), the Thai name (องค์การบริหารส่วนตำบล) or DLA's
+    abbreviation (อบต.); unknown values are kept as typed so the row check names them."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = " ".join(str(value or "").split())
+        return _lao_type_lookup().get(text.lower(), text)
+
+
+class ThaiCheckedResource(resources.ModelResource):
+    """A resource whose rows are checked by ``check_row`` with Thai messages."""
+
+    column_labels: dict[str, str] = {}
+    # Model fields the import never fills (e.g. the password of an invited account).
+    clean_exclude: list[str] = []
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.notes: list[RowProblem] = []
+
+    def column_label(self, attribute: str) -> str:
+        return str(self.column_labels.get(attribute, attribute))
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        errors.update(
+            {k: v for k, v in self.check_row(instance, row, kwargs["row_number"]).items() if v}
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    def check_row(self, instance, row, row_number) -> dict[str, list[str]]:
+        return {}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Uniqueness and the check constraints are covered by check_row without a query
+        # per row; the database constraints still stand behind them.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors.keys(), *self.clean_exclude],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class OrganisationResource(ThaiCheckedResource):
+    dla_code = fields.Field(attribute="dla_code", column_name="dla_code", widget=CodeWidget())
+    lao_type = fields.Field(attribute="lao_type", column_name="lao_type", widget=LaoTypeWidget())
+    name_th = fields.Field(attribute="name_th", column_name="name_th")
+    name_en = fields.Field(attribute="name_en", column_name="name_en")
+    province_code = fields.Field(
+        attribute="province_code", column_name="province_code", widget=CodeWidget()
+    )
+    district_code = fields.Field(
+        attribute="district_code", column_name="district_code", widget=CodeWidget()
+    )
+    phone = fields.Field(attribute="phone", column_name="phone")
+    email = fields.Field(attribute="email", column_name="email")
+    # Read-only columns for people reading the export; ignored on import.
+    province_name = fields.Field(
+        attribute="province_name_th", column_name="province_name", readonly=True
+    )
+    district_name = fields.Field(
+        attribute="district_name_th", column_name="district_name", readonly=True
+    )
+
+    REQUIRED_COLUMNS = ["dla_code", "lao_type", "name_th", "province_code", "district_code"]
+    HEADER_ALIASES = {
+        "รหัส อปท.": "dla_code",
+        "รหัส อปท": "dla_code",
+        "รหัสองค์กรปกครองส่วนท้องถิ่น": "dla_code",
+        "ประเภท": "lao_type",
+        "ประเภท อปท.": "lao_type",
+        "ชื่อ อปท.": "name_th",
+        "ชื่อ อปท": "name_th",
+        "ชื่อภาษาไทย": "name_th",
+        "ชื่อภาษาอังกฤษ": "name_en",
+        "รหัสจังหวัด": "province_code",
+        "รหัสอำเภอ": "district_code",
+        "โทรศัพท์": "phone",
+        "อีเมล": "email",
+        "จังหวัด": "province_name",
+        "อำเภอ": "district_name",
+    }
+    column_labels = {
+        "dla_code": gettext_lazy("DLA code"),
+        "lao_type": gettext_lazy("LAO type"),
+        "name_th": gettext_lazy("name in Thai"),
+        "name_en": gettext_lazy("name in English"),
+        "province_code": gettext_lazy("province code"),
+        "district_code": gettext_lazy("district code"),
+        "phone": gettext_lazy("phone"),
+        "email": gettext_lazy("e-mail"),
+    }
+
+    class Meta:
+        model = Organisation
+        import_id_fields = ["dla_code"]
+        fields = [
+            "dla_code",
+            "lao_type",
+            "name_th",
+            "name_en",
+            "province_code",
+            "district_code",
+            "phone",
+            "email",
+            "province_name",
+            "district_name",
+        ]
+        export_order = fields
+        instance_loader_class = CachedInstanceLoader
+        skip_unchanged = True
+        report_skipped = False
+        skip_html_diff = True
+        use_bulk = True
+        batch_size = 1000
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seen_codes: dict[str, int] = {}
+
+    def get_bulk_update_fields(self):
+        return [
+            "lao_type",
+            "name_th",
+            "name_en",
+            "province_code",
+            "district_code",
+            "phone",
+            "email",
+        ]
+
+    def check_row(self, instance, row, row_number):
+        line = row_number + 1
+        errors: dict[str, list[str]] = {}
+        code = instance.dla_code
+        if not code:
+            errors["dla_code"] = [_("The DLA code is missing.")]
+        elif code in self.seen_codes:
+            errors["dla_code"] = [
+                _("DLA code %(code)s is already on line %(line)s of this file.")
+                % {"code": code, "line": self.seen_codes[code]}
+            ]
+        else:
+            self.seen_codes[code] = line
+        if instance.lao_type not in LaoType.values:
+            errors["lao_type"] = [
+                _("Unknown LAO type “%(value)s”. Use one of: %(allowed)s.")
+                % {"value": instance.lao_type, "allowed": "อบจ., ทน., ทม., ทต., อบต., พิเศษ"}
+            ]
+        if not (instance.name_th or "").strip():
+            errors["name_th"] = [_("The Thai name of the LAO is missing.")]
+        province = geothai.province(instance.province_code or "")
+        if province is None:
+            errors["province_code"] = [
+                _("Unknown province code “%(code)s” (DOPA codes have 2 digits, e.g. 50).")
+                % {"code": instance.province_code}
+            ]
+        district = geothai.district(instance.district_code or "")
+        if district is None:
+            errors["district_code"] = [
+                _("Unknown district code “%(code)s” (DOPA codes have 4 digits, e.g. 5001).")
+                % {"code": instance.district_code}
+            ]
+        elif province is not None and district.province_code != province.code:
+            errors["district_code"] = [
+                _("District %(district)s (%(code)s) is not in the province of %(province)s.")
+                % {
+                    "district": district.name_th,
+                    "code": district.code,
+                    "province": province.name_th,
+                }
+            ]
+        return errors
+
+
+class NominatedParticipantResource(ThaiCheckedResource):
+    """Officers nominated by a provincial office: one row per person, keyed by e-mail."""
+
+    email = fields.Field(attribute="email", column_name="email")
+    prefix = fields.Field(attribute="prefix", column_name="prefix")
+    first_name = fields.Field(attribute="first_name", column_name="first_name")
+    last_name = fields.Field(attribute="last_name", column_name="last_name")
+    first_name_en = fields.Field(attribute="first_name_en", column_name="first_name_en")
+    last_name_en = fields.Field(attribute="last_name_en", column_name="last_name_en")
+    position = fields.Field(attribute="position", column_name="position")
+    phone = fields.Field(attribute="phone", column_name="phone", widget=CodeWidget())
+    # Looked up in check_row against the LAOs loaded once in before_import.
+    lao_dla_code = fields.Field(column_name="lao_dla_code", readonly=True)
+
+    REQUIRED_COLUMNS = ["email", "first_name", "last_name", "lao_dla_code"]
+    clean_exclude = ["password"]
+    HEADER_ALIASES = {
+        "อีเมล": "email",
+        "e-mail": "email",
+        "คำนำหน้า": "prefix",
+        "คำนำหน้าชื่อ": "prefix",
+        "ชื่อ": "first_name",
+        "นามสกุล": "last_name",
+        "ชื่อภาษาอังกฤษ": "first_name_en",
+        "นามสกุลภาษาอังกฤษ": "last_name_en",
+        "ตำแหน่ง": "position",
+        "โทรศัพท์": "phone",
+        "โทรศัพท์มือถือ": "phone",
+        "รหัส อปท.": "lao_dla_code",
+        "รหัส อปท": "lao_dla_code",
+    }
+    column_labels = {
+        "email": gettext_lazy("e-mail"),
+        "prefix": gettext_lazy("name prefix"),
+        "first_name": gettext_lazy("first name (Thai)"),
+        "last_name": gettext_lazy("last name (Thai)"),
+        "first_name_en": gettext_lazy("first name (English)"),
+        "last_name_en": gettext_lazy("last name (English)"),
+        "position": gettext_lazy("position"),
+        "phone": gettext_lazy("phone"),
+        "organisation": gettext_lazy("DLA code of the LAO"),
+    }
+
+    class Meta:
+        model = User
+        import_id_fields = ["email"]
+        fields = [
+            "email",
+            "prefix",
+            "first_name",
+            "last_name",
+            "first_name_en",
+            "last_name_en",
+            "position",
+            "phone",
+            "lao_dla_code",
+        ]
+        skip_diff = True
+        report_skipped = True
+
+    def __init__(self, *, invited_by=None, **kwargs):
+        super().__init__(**kwargs)
+        self.invited_by = invited_by
+        self.seen_emails: dict[str, int] = {}
+        self.existing_emails: set[str] = set()
+        self.organisations: dict[str, Organisation] = {}
+        self._line = 0
+
+    def before_import(self, dataset, **kwargs):
+        emails = {str(e).strip().lower() for e in dataset["email"] if e}
+        # Matched whatever the case the address was registered in ("Somsri@...").
+        self.existing_emails = set(
+            User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .values_list("email_lower", flat=True)
+        )
+        codes = {CodeWidget().clean(code) for code in dataset["lao_dla_code"]}
+        self.organisations = {
+            organisation.dla_code: organisation
+            for organisation in Organisation.objects.filter(dla_code__in=codes)
+        }
+
+    def get_instance(self, instance_loader, row):
+        # Existing accounts are never changed by an import: they are skipped below.
+        return None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        email = (instance.email or "").lower()
+        line = self._line
+        if email in self.existing_emails:
+            self.notes.append(
+                RowProblem(
+                    line=line,
+                    messages=[_("%(email)s already has an account: skipped.") % {"email": email}],
+                )
+            )
+            return True
+        if self.seen_emails.get(email, line) != line:
+            self.notes.append(
+                RowProblem(
+                    line=line,
+                    messages=[
+                        _("%(email)s is already on line %(other)s: skipped.")
+                        % {"email": email, "other": self.seen_emails[email]}
+                    ],
+                )
+            )
+            return True
+        return False
+
+    def check_row(self, instance, row, row_number):
+        self._line = line = row_number + 1
+        errors: dict[str, list[str]] = {}
+        email = str(row.get("email") or "").strip().lower()
+        instance.email = email
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [_("“%(value)s” is not a valid e-mail address.") % {"value": email}]
+        else:
+            self.seen_emails.setdefault(email, line)
+        for name in ("first_name", "last_name"):
+            value = " ".join(str(getattr(instance, name) or "").split())
+            setattr(instance, name, value)
+            if not value:
+                errors[name] = [_("This is required.")]
+            elif not THAI_NAME.match(value):
+                errors[name] = [_("Write the name in Thai letters.")]
+        for name in ("first_name_en", "last_name_en"):
+            value = " ".join(str(getattr(instance, name) or "").split())
+            setattr(instance, name, value)
+            if value and not ENGLISH_NAME.match(value):
+                errors[name] = [_("Write the English name in Latin letters only.")]
+        phone = normalise_phone(instance.phone or "")
+        instance.phone = phone
+        if phone and not re.fullmatch(r"0\d{8,9}", phone):
+            errors["phone"] = [
+                _("“%(value)s” is not a Thai phone number.") % {"value": row.get("phone")}
+            ]
+        code = CodeWidget().clean(row.get("lao_dla_code"))
+        instance.organisation = self.organisations.get(code)
+        if instance.organisation is None:
+            errors["organisation"] = [
+                _("No LAO has the DLA code “%(code)s”.") % {"code": code}
+                if code
+                else _("The DLA code of the LAO is missing.")
+            ]
+        return errors
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        try:
+            invite_participant(
+                email=instance.email,
+                profile={
+                    "prefix": (instance.prefix or "").strip(),
+                    "first_name": instance.first_name,
+                    "last_name": instance.last_name,
+                    "first_name_en": instance.first_name_en or "",
+                    "last_name_en": instance.last_name_en or "",
+                    "position": (instance.position or "").strip(),
+                    "phone": instance.phone,
+                    "organisation": instance.organisation,
+                },
+                invited_by=self.invited_by,
+            )
+        except AccountError as error:
+            raise ValidationError({"email": [str(error.message)]}) from error
+
+    def save_m2m(self, instance, row, **kwargs):
+        return None

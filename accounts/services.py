@@ -1,0 +1,404 @@
+"""Writes on people: registration, consent, invitations, PDPA erasure."""
+
+import datetime
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Exists
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.http import base36_to_int
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
+
+from .consent import OPTIONAL_PURPOSES, PRIVACY_NOTICE_VERSION, REQUIRED_PURPOSES
+from .models import ConsentPurpose, ConsentRecord, Organisation, User
+from .personal_data import run_consent_withdrawn_hooks, run_erasure_hooks
+
+# Fields a participant fills in about themselves (sign-up, profile, nominated import).
+PROFILE_FIELDS = (
+    "prefix",
+    "first_name",
+    "last_name",
+    "first_name_en",
+    "last_name_en",
+    "position",
+    "organisation",
+    "phone",
+    "line_id",
+)
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
+class AccountError(Exception):
+    """A refused change to an account; ``code`` is stable, ``message`` is Thai."""
+
+    MESSAGES = {
+        "consent_required": _(
+            "Please give your consent to the processing of your personal data: "
+            "without it you cannot take part in the training."
+        ),
+        "consent_not_given": _("This consent is not in effect, so there is nothing to withdraw."),
+        "unknown_purpose": _("Unknown consent purpose."),
+        "invitation_invalid": _(
+            "This invitation link is not valid or has expired. "
+            "Ask for a new one with “Forgot your password?” or contact your provincial office."
+        ),
+        "already_erased": _("This account has already been deleted."),
+        "staff_account": _("Staff accounts are closed by a DLA administrator, not from this page."),
+        "email_taken": _("An account with this e-mail address already exists."),
+    }
+
+    def __init__(self, code: str):
+        self.code = code
+        self.message = self.MESSAGES[code]
+        super().__init__(code)
+
+
+# --- Registration and profile ---------------------------------------------------------
+
+
+def register_participant(
+    *,
+    user: User,
+    consents: Iterable[str],
+    src: str = "",
+    now: datetime.datetime | None = None,
+) -> User:
+    """Save a new participant filled in by the sign-up form, with the consents they gave.
+
+    ``user`` is unsaved (allauth has set e-mail and password). The account and its consent
+    records are written together or not at all.
+    """
+    consents = set(consents)
+    if not set(REQUIRED_PURPOSES) <= consents:
+        raise AccountError("consent_required")
+    now = now or timezone.now()
+    with transaction.atomic():
+        user.signup_src = clean_src(src)
+        user.save()
+        for purpose in _ordered_purposes(consents):
+            give_consent(user=user, purpose=purpose, now=now)
+    return user
+
+
+def update_profile(*, user: User, profile: dict) -> User:
+    """Change the participant's own profile fields (names, LAO, phone, LINE ID...)."""
+    changed = [name for name in PROFILE_FIELDS if name in profile]
+    with transaction.atomic():
+        for name in changed:
+            setattr(user, name, profile[name])
+        user.save(update_fields=changed)
+    return user
+
+
+def is_profile_complete(user: User) -> bool:
+    return bool(user.first_name and user.last_name and user.organisation_id)
+
+
+def has_verified_email(user: User) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def has_active_consent(user: User, purpose: str = ConsentPurpose.TRAINING) -> bool:
+    return ConsentRecord.objects.for_user(user).for_purpose(purpose).active().exists()
+
+
+def missing_for_enrolment(user: User) -> list[str]:
+    """What still stops the person enrolling, as codes (empty when ready).
+
+    ``email_not_verified``, ``profile_incomplete``, ``consent_missing``.
+    """
+    return missing_from_flags(
+        user, email_verified=has_verified_email(user), consent_given=has_active_consent(user)
+    )
+
+
+def readiness_annotations(user: User) -> dict:
+    """The two readiness checks as ``Exists`` expressions, to ride along another query of
+    the person's rows (see ``cms.views.MyTrainingView``)."""
+    return {
+        "email_verified": Exists(
+            EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True)
+        ),
+        "consent_given": Exists(
+            ConsentRecord.objects.for_user(user).for_purpose(ConsentPurpose.TRAINING).active()
+        ),
+    }
+
+
+def missing_from_flags(user: User, *, email_verified: bool, consent_given: bool) -> list[str]:
+    missing = []
+    if not email_verified:
+        missing.append("email_not_verified")
+    if not is_profile_complete(user):
+        missing.append("profile_incomplete")
+    if not consent_given:
+        missing.append("consent_missing")
+    return missing
+
+
+def clean_src(value: str | None) -> str:
+    """A QR source tag as stored: letters, digits, ``-`` and ``_`` only, at most 64."""
+    if not value:
+        return ""
+    kept = "".join(ch for ch in value.strip() if ch.isascii() and (ch.isalnum() or ch in "-_"))
+    return kept[:64]
+
+
+# --- Consent -----------------------------------------------------------------------
+
+
+def _ordered_purposes(purposes: Iterable[str]) -> list[str]:
+    order = [*REQUIRED_PURPOSES, *OPTIONAL_PURPOSES]
+    return sorted(set(purposes), key=order.index)
+
+
+def give_consent(
+    *, user: User, purpose: str, now: datetime.datetime | None = None
+) -> ConsentRecord:
+    """Record a consent under the current notice version; giving it twice changes nothing."""
+    if purpose not in ConsentPurpose.values:
+        raise AccountError("unknown_purpose")
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        record = ConsentRecord.objects.for_user(user).for_purpose(purpose).active().first()
+        if record is not None:
+            return record
+        record = ConsentRecord.objects.create(
+            user=user, purpose=purpose, notice_version=PRIVACY_NOTICE_VERSION, given_at=now
+        )
+        log(
+            instance=user,
+            action="esc.accounts.consent_given",
+            user=user,
+            title=user.email,
+            data={"purpose": purpose, "notice_version": PRIVACY_NOTICE_VERSION},
+        )
+    return record
+
+
+def withdraw_consent(
+    *, user: User, purpose: str, now: datetime.datetime | None = None
+) -> ConsentRecord:
+    """Withdraw a consent. Apps that rely on it are told inside the same transaction.
+
+    Withdrawing the training consent cancels the person's places in rounds that have not
+    started (``courses`` does this through ``CONSENT_WITHDRAWN_HOOK``); past records stay.
+    """
+    if purpose not in ConsentPurpose.values:
+        raise AccountError("unknown_purpose")
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        record = (
+            ConsentRecord.objects.select_for_update()
+            .for_user(user)
+            .for_purpose(purpose)
+            .active()
+            .first()
+        )
+        if record is None:
+            raise AccountError("consent_not_given")
+        record.withdrawn_at = now
+        record.save(update_fields=["withdrawn_at"])
+        run_consent_withdrawn_hooks(user, purpose, now)
+        log(
+            instance=user,
+            action="esc.accounts.consent_withdrawn",
+            user=user,
+            title=user.email,
+            data={"purpose": purpose},
+        )
+    return record
+
+
+# --- Nominated participants and invitations ------------------------------------------
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Links in invitation e-mails: valid 14 days, and only until a password is set."""
+
+    key_salt = "accounts.services.InvitationTokenGenerator"
+    timeout_seconds = 14 * 24 * 3600
+
+    def check_token(self, user, token):
+        if not (user and token):
+            return False
+        try:
+            ts_b36, _hash = token.split("-")
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return False
+        for secret in [self.secret, *self.secret_fallbacks]:
+            if constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token):
+                break
+        else:
+            return False
+        return (self._num_seconds(self._now()) - ts) <= self.timeout_seconds
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+def invite_participant(
+    *,
+    email: str,
+    profile: dict,
+    invited_by: User | None,
+    src: str = "nominated",
+) -> User:
+    """Create an inactive account for a nominated officer and e-mail an invitation.
+
+    The officer sets a password and gives consent themselves (``accept_invitation``):
+    nobody consents on another person's behalf.
+    """
+    from .tasks import send_invitation
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise AccountError("email_taken")
+        user = User(email=email, is_active=False, signup_src=clean_src(src))
+        for name in PROFILE_FIELDS:
+            if name in profile:
+                setattr(user, name, profile[name])
+        user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+        log(
+            instance=user,
+            action="esc.accounts.invited",
+            user=invited_by,
+            title=email,
+        )
+        transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk))
+    return user
+
+
+def accept_invitation(
+    *,
+    user: User,
+    token: str,
+    password: str,
+    consents: Iterable[str],
+    now: datetime.datetime | None = None,
+) -> User:
+    """Activate a nominated account: set the password, verify the e-mail, record consent."""
+    consents = set(consents)
+    if user.is_active or user.erased_at or not invitation_tokens.check_token(user, token):
+        raise AccountError("invitation_invalid")
+    if not set(REQUIRED_PURPOSES) <= consents:
+        raise AccountError("consent_required")
+    now = now or timezone.now()
+    with transaction.atomic():
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+        # The link reached the person through this mailbox: the address is theirs.
+        address, _created = EmailAddress.objects.get_or_create(
+            user=user, email__iexact=user.email, defaults={"email": user.email, "primary": True}
+        )
+        if not address.verified:
+            address.verified = True
+            address.save(update_fields=["verified"])
+        for purpose in _ordered_purposes(consents):
+            give_consent(user=user, purpose=purpose, now=now)
+    return user
+
+
+# --- Erasure (PDPA) ------------------------------------------------------------------
+
+
+def erase_account(*, user: User, now: datetime.datetime | None = None) -> User:
+    """Delete an account as docs/pdpa.md describes: personal data erased, counts kept.
+
+    The row stays, anonymised, so enrolment and attendance counts per round and LAO do
+    not change; nothing left on it names or reaches the person.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.erased_at is not None:
+            raise AccountError("already_erased")
+        if user.is_staff or user.is_superuser:
+            raise AccountError("staff_account")
+        run_erasure_hooks(user, now)
+        ConsentRecord.objects.for_user(user).active().update(withdrawn_at=now)
+        EmailAddress.objects.filter(user=user).delete()
+        for name in (
+            "prefix",
+            "first_name",
+            "last_name",
+            "first_name_en",
+            "last_name_en",
+            "phone",
+            "line_id",
+            "position",
+        ):
+            setattr(user, name, "")
+        user.email = f"erased-{user.pk}@{ERASED_EMAIL_DOMAIN}"
+        user.set_unusable_password()
+        user.is_active = False
+        user.erased_at = now
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        # Earlier log entries were labelled with the e-mail address.
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+        ).update(label=user.email)
+        log(instance=user, action="esc.accounts.erased", user=None, title=user.email)
+    return user
+
+
+# --- Download my data -----------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def account_sections(user: User) -> list:
+    """The accounts app's own part of "download my data"."""
+    from .personal_data import PersonalDataSection
+
+    organisation: Organisation | None = user.organisation
+    profile = {
+        "email": user.email,
+        "prefix": user.prefix,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "first_name_en": user.first_name_en,
+        "last_name_en": user.last_name_en,
+        "position": user.position,
+        "phone": user.phone,
+        "line_id": user.line_id,
+        "lao_dla_code": organisation.dla_code if organisation else "",
+        "lao_name": organisation.name_th if organisation else "",
+        "lao_province": organisation.province_name_th if organisation else "",
+        "lao_district": organisation.district_name_th if organisation else "",
+        "role": user.role,
+        "signup_src": user.signup_src,
+        "date_joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+    }
+    consents = [
+        {
+            "purpose": record.purpose,
+            "purpose_label": str(record.get_purpose_display()),
+            "notice_version": record.notice_version,
+            "given_at": _iso(record.given_at),
+            "withdrawn_at": _iso(record.withdrawn_at),
+        }
+        for record in ConsentRecord.objects.for_user(user).order_by("given_at", "pk")
+    ]
+    return [
+        PersonalDataSection(key="profile", title=str(_("Profile")), rows=[profile]),
+        PersonalDataSection(key="consents", title=str(_("Consents")), rows=consents),
+    ]
