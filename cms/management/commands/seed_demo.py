@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_USERS, seed_organisations, seed_users
 from accounts.models import Role
+from certificates.demo import seed_certificates
 from cms.demo import seed_pages
 from courses.demo import seed_programme
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         users = seed_users()
         programme = seed_programme(trainers=[users[Role.TRAINER]])
         seed_pages(programme)
+        seed_certificates(programme)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo-only logins:"))
         for spec in DEMO_USERS:
