@@ -8,6 +8,7 @@ so eligibility is computed from real data, not from mocks of our own code.
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 from wagtail import hooks
 
 from courses.completion import COMPLETION_CONDITION_HOOK, CompletionCondition, ConditionOutcome
@@ -110,7 +111,8 @@ def evidence():
 
 @pytest.fixture(autouse=True)
 def certificate_files(settings, tmp_path):
-    """PDFs go to a folder of this test's own."""
+    """PDFs go to a folder of this test's own; rate-limit counters start at zero."""
+    cache.clear()
     settings.CERTIFICATE_PDF_ROOT = tmp_path / "certificates"
     return settings.CERTIFICATE_PDF_ROOT
 
