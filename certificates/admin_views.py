@@ -103,7 +103,8 @@ class PolicyEligibilityView(
             {
                 "policy": policy,
                 "conditions": [
-                    (condition, condition.get_kind_display()) for condition in policy.conditions.all()
+                    (condition, condition.get_kind_display())
+                    for condition in policy.conditions.all()
                 ],
                 "show": show,
                 "page": page,
@@ -134,8 +135,12 @@ class IssueOneView(DlaAdminRequiredMixin, ViewSetUrlsMixin, View):
     """POST: issue one participant's certificate from the eligibility list."""
 
     def post(self, request, pk):
-        policy = get_object_or_404(CompletionPolicy.objects.select_related("programme", "round"), pk=pk)
-        user = get_object_or_404(User.objects.select_related("organisation"), pk=request.POST.get("user"))
+        policy = get_object_or_404(
+            CompletionPolicy.objects.select_related("programme", "round"), pk=pk
+        )
+        user = get_object_or_404(
+            User.objects.select_related("organisation"), pk=request.POST.get("user")
+        )
         try:
             result = issue_certificate(policy=policy, user=user, issued_by=request.user)
         except CertificateError as error:
@@ -209,7 +214,9 @@ class JobProgressView(
                     :PAGE_SIZE
                 ],
                 "resume_url": self.url("resume", job.pk),
-                "eligibility_url": reverse("certificate_policies:eligibility", args=[job.policy_id]),
+                "eligibility_url": reverse(
+                    "certificate_policies:eligibility", args=[job.policy_id]
+                ),
             }
         )
         return context

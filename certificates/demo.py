@@ -23,12 +23,7 @@ THAI_TEMPLATE = {
     "name": "วุฒิบัตรโครงการเมืองสิ่งแวดล้อมยั่งยืน (ภาษาไทย)",
     "language": CertificateLanguage.THAI,
     "title": "วุฒิบัตร",
-    "body": (
-        "วุฒิบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า\n"
-        "{name}\n"
-        "{lao} {province}\n"
-        "ได้ผ่านการอบรมตาม{programme}"
-    ),
+    "body": ("วุฒิบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า\n{name}\n{lao} {province}\nได้ผ่านการอบรมตาม{programme}"),
     "circular_reference": "ตามหนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ {circular}",
     "date_line": "ให้ไว้ ณ วันที่ {date}",
     "issuer": "กรมการเปลี่ยนแปลงสภาพภูมิอากาศและสิ่งแวดล้อม ร่วมกับ กรมส่งเสริมการปกครองท้องถิ่น",
@@ -62,7 +57,11 @@ ENGLISH_TEMPLATE = {
             "Director-General\nDepartment of Climate Change and Environment",
             "signature-1",
         ),
-        ("Mr Prasert Tuayang", "Director-General\nDepartment of Local Administration", "signature-2"),
+        (
+            "Mr Prasert Tuayang",
+            "Director-General\nDepartment of Local Administration",
+            "signature-2",
+        ),
     ],
 }
 
@@ -80,32 +79,39 @@ def _emblem(kind: str) -> PILImage.Image:
         c, r = 256 * s, 250 * s
         main = GREEN if kind == "dcce" else NAVY
         d.ellipse((c - r, c - r, c + r, c + r), fill=(255, 255, 255, 255))
-        d.ellipse((c - r, c - r, c + r, c + r), outline=GOLD + (255,), width=14 * s)
+        d.ellipse((c - r, c - r, c + r, c + r), outline=(*GOLD, 255), width=14 * s)
         r2 = 214 * s
-        d.ellipse((c - r2, c - r2, c + r2, c + r2), fill=main + (255,))
+        d.ellipse((c - r2, c - r2, c + r2, c + r2), fill=(*main, 255))
         r3 = 196 * s
-        d.ellipse((c - r3, c - r3, c + r3, c + r3), outline=GOLD + (255,), width=4 * s)
+        d.ellipse((c - r3, c - r3, c + r3, c + r3), outline=(*GOLD, 255), width=4 * s)
         # A ring of small dots, as on a seal.
         for i in range(36):
             a = 2 * math.pi * i / 36
             x, y = c + 232 * s * math.cos(a), c + 232 * s * math.sin(a)
-            d.ellipse((x - 4 * s, y - 4 * s, x + 4 * s, y + 4 * s), fill=main + (255,))
+            d.ellipse((x - 4 * s, y - 4 * s, x + 4 * s, y + 4 * s), fill=(*main, 255))
         if kind == "dcce":
             # A leaf with its veins.
             leaf = [
-                (c + 120 * s * math.sin(t) * (1 - t / math.pi) ** 0.4, c - 150 * s + 300 * s * t / math.pi)
+                (
+                    c + 120 * s * math.sin(t) * (1 - t / math.pi) ** 0.4,
+                    c - 150 * s + 300 * s * t / math.pi,
+                )
                 for t in [i * math.pi / 40 for i in range(41)]
             ]
             leaf += [(2 * c - x, y) for x, y in reversed(leaf)]
             d.polygon(leaf, fill=(228, 242, 236, 255))
-            d.line([(c, c - 120 * s), (c, c + 170 * s)], fill=main + (255,), width=10 * s)
+            d.line([(c, c - 120 * s), (c, c + 170 * s)], fill=(*main, 255), width=10 * s)
             for k in range(4):
                 y = c - 70 * s + k * 55 * s
-                d.line([(c, y + 40 * s), (c - 70 * s + k * 10 * s, y)], fill=main + (255,), width=7 * s)
-                d.line([(c, y + 40 * s), (c + 70 * s - k * 10 * s, y)], fill=main + (255,), width=7 * s)
+                d.line(
+                    [(c, y + 40 * s), (c - 70 * s + k * 10 * s, y)], fill=(*main, 255), width=7 * s
+                )
+                d.line(
+                    [(c, y + 40 * s), (c + 70 * s - k * 10 * s, y)], fill=(*main, 255), width=7 * s
+                )
         else:
             # A Thai pavilion: three roof tiers, pillars and a base.
-            gold = GOLD + (255,)
+            gold = (*GOLD, 255)
             for tier in range(3):
                 w = (70 + tier * 45) * s
                 top = c - (150 - tier * 55) * s
@@ -131,10 +137,10 @@ def _signature(seed: int) -> PILImage.Image:
                 + 35 * math.cos(t * (29 + seed))
             )
             points.append((x * s, y * s))
-        d.line(points, fill=INK + (255,), width=5 * s, joint="curve")
+        d.line(points, fill=(*INK, 255), width=5 * s, joint="curve")
         d.line(
             [(140 * s, 250 * s), (700 * s, 215 * s + 20 * seed * s)],
-            fill=INK + (255,),
+            fill=(*INK, 255),
             width=4 * s,
         )
 

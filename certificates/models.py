@@ -95,7 +95,9 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, index.Indexed, models
         _("circular reference"),
         max_length=255,
         blank=True,
-        help_text=_("Printed small under the body, e.g. ตามหนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ {circular}"),
+        help_text=_(
+            "Printed small under the body, e.g. ตามหนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ {circular}"
+        ),
         validators=[validate_placeholders],
     )
     agencies = StreamField(
@@ -623,9 +625,7 @@ class Certificate(models.Model):
 class CertificateNumberSequence(models.Model):
     """The last number given per programme and Buddhist-Era year; locked while issuing."""
 
-    programme = models.ForeignKey(
-        "courses.Programme", on_delete=models.CASCADE, related_name="+"
-    )
+    programme = models.ForeignKey("courses.Programme", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("year (B.E.)"))
     last_value = models.PositiveIntegerField(_("last number"), default=0)
 

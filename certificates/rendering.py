@@ -253,7 +253,9 @@ def render_certificate_pdf(
     rendering many certificates of the same template.
     """
     revision_id = (
-        certificate.template_en_revision_id if language == "en" else certificate.template_revision_id
+        certificate.template_en_revision_id
+        if language == "en"
+        else certificate.template_revision_id
     )
     prepared = prepared_cache.get(revision_id) if prepared_cache is not None else None
     if prepared is None:

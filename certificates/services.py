@@ -194,9 +194,7 @@ def issue_certificate(
         with transaction.atomic():
             # Lock the number sequence first: it serialises issuers, so the check below
             # sees a certificate another transaction has just committed.
-            sequence = _lock_number_sequence(
-                policy=policy, year=buddhist_year(timezone.now())
-            )
+            sequence = _lock_number_sequence(policy=policy, year=buddhist_year(timezone.now()))
             existing = _valid_certificate(policy=policy, user_id=user.pk)
             if existing is not None:
                 return IssueResult(existing, created=False)
@@ -344,7 +342,7 @@ def _issue_next_item(job: IssuanceJob) -> tuple[IssuanceJobItem | None, Certific
     with transaction.atomic():
         item = (
             job.items.filter(status=ItemStatus.PENDING)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .select_related("user__organisation")
             .order_by("pk")
             .first()

@@ -52,9 +52,7 @@ class VerifyView(TemplateView):
         if normalised is not None and format_code(normalised) != code:
             return self._redirect(normalised)
         certificate = (
-            Certificate.objects.filter(verification_code=normalised).first()
-            if normalised
-            else None
+            Certificate.objects.filter(verification_code=normalised).first() if normalised else None
         )
         context = self.get_context_data(
             form=VerifyForm(initial={"code": code}),
@@ -85,13 +83,17 @@ class MyCertificatesView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         enrolled = list(
-            Enrolment.objects.for_user(user).enrolled().values_list("round_id", "round__programme_id")
+            Enrolment.objects.for_user(user)
+            .enrolled()
+            .values_list("round_id", "round__programme_id")
         )
         round_ids = {round_id for round_id, _ in enrolled}
         programme_ids = {programme_id for _, programme_id in enrolled}
         policies = list(
             CompletionPolicy.objects.active()
-            .filter(Q(round_id__in=round_ids) | Q(round__isnull=True, programme_id__in=programme_ids))
+            .filter(
+                Q(round_id__in=round_ids) | Q(round__isnull=True, programme_id__in=programme_ids)
+            )
             .select_related("programme", "round")
             .prefetch_related("conditions")
         )

@@ -23,9 +23,7 @@ class Evidence:
     calls: list = field(default_factory=list)  # kinds evaluated, in order
 
     def attend(self, user, round_, minutes=None):
-        self.minutes[(user.pk, round_.pk)] = (
-            round_.duration_minutes if minutes is None else minutes
-        )
+        self.minutes[(user.pk, round_.pk)] = round_.duration_minutes if minutes is None else minutes
 
     def complete_round(self, user, round_):
         self.attend(user, round_)

@@ -27,9 +27,7 @@ class CertificateTemplateFactory(factory.django.DjangoModelFactory):
     issuer = "กรมส่งเสริมการปกครองท้องถิ่น"
     thai_digits = True
     signatories = factory.LazyFunction(
-        lambda: [
-            ("signatory", {"name": "นายทดสอบ ตัวอย่าง", "position": "อธิบดี", "signature": None})
-        ]
+        lambda: [("signatory", {"name": "นายทดสอบ ตัวอย่าง", "position": "อธิบดี", "signature": None})]
     )
 
     @factory.post_generation

@@ -94,7 +94,9 @@ def test_a_running_job_refreshes_and_can_be_resumed(client, admin_user, evidence
 
 def test_certificate_list_filters_and_exports(client, admin_user, evidence, policy):
     users = participants(evidence, policy, 3)
-    certificates = [issue_certificate(policy=policy, user=u, render=False).certificate for u in users]
+    certificates = [
+        issue_certificate(policy=policy, user=u, render=False).certificate for u in users
+    ]
     client.force_login(admin_user)
 
     html = client.get("/admin/certificates_issued/", {"status": "valid"}).content.decode()

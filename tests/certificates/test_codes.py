@@ -21,7 +21,12 @@ def test_a_code_carries_at_least_80_random_bits():
 def test_codes_are_printed_in_groups_and_read_back_however_typed():
     code = "7KQ3M9XD2FHTRB6W"
     assert format_code(code) == "7KQ3-M9XD-2FHT-RB6W"
-    for typed in ("7kq3-m9xd-2fht-rb6w", " 7KQ3 M9XD 2FHT RB6W ", "7KQ3M9XD2FHTRB6W", "7KQ3–M9XD–2FHT–RB6W"):
+    for typed in (
+        "7kq3-m9xd-2fht-rb6w",
+        " 7KQ3 M9XD 2FHT RB6W ",
+        "7KQ3M9XD2FHTRB6W",
+        "7KQ3–M9XD–2FHT–RB6W",
+    ):
         assert normalise_code(typed) == code
 
 
@@ -30,7 +35,14 @@ def test_letters_people_confuse_are_read_as_digits():
 
 
 def test_anything_else_is_not_a_code():
-    for typed in ("", "ABC", "7KQ3-M9XD-2FHT-RB6", "7KQ3-M9XD-2FHT-RB6WX", "UUUU-UUUU-UUUU-UUUU", "กขคง"):
+    for typed in (
+        "",
+        "ABC",
+        "7KQ3-M9XD-2FHT-RB6",
+        "7KQ3-M9XD-2FHT-RB6WX",
+        "UUUU-UUUU-UUUU-UUUU",
+        "กขคง",
+    ):
         assert normalise_code(typed) is None
 
 

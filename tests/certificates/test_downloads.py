@@ -63,7 +63,9 @@ def test_a_revoked_certificate_cannot_be_downloaded(client, evidence, policy):
 
 
 def test_english_version_only_with_an_english_name(client, evidence, policy):
-    with_name, certificate = holder(evidence, policy, first_name_en="Somchai", last_name_en="Jaidee")
+    with_name, certificate = holder(
+        evidence, policy, first_name_en="Somchai", last_name_en="Jaidee"
+    )
     client.force_login(with_name)
     response = client.get(f"/my-certificates/{certificate.pk}/pdf/?lang=en")
     assert response.status_code == 200

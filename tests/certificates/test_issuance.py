@@ -72,7 +72,9 @@ def test_issuing_twice_gives_the_same_certificate(evidence, round_policy):
 def test_numbers_follow_each_other_and_restart_each_year(evidence, round_policy):
     users = [eligible_participant(evidence, round_policy) for _ in range(3)]
     with time_machine.travel(datetime.datetime(2026, 6, 1, 10, tzinfo=BANGKOK)):
-        numbers = [issue_certificate(policy=round_policy, user=u).certificate.number for u in users[:2]]
+        numbers = [
+            issue_certificate(policy=round_policy, user=u).certificate.number for u in users[:2]
+        ]
     with time_machine.travel(datetime.datetime(2027, 1, 5, 10, tzinfo=BANGKOK)):
         numbers.append(issue_certificate(policy=round_policy, user=users[2]).certificate.number)
     assert numbers == ["ESC-2569-000001", "ESC-2569-000002", "ESC-2570-000001"]
@@ -178,9 +180,7 @@ def test_bulk_issuance_counts_errors_and_goes_on(evidence, round_policy):
 
     job = IssuanceJob.objects.with_progress().get(pk=job.pk)
     assert (job.done_count, job.error_count) == (0, 3)
-    assert set(job.items.values_list("error", flat=True)) == {
-        "เกณฑ์การผ่านการอบรมนี้ยังไม่เปิดใช้งาน"
-    }
+    assert set(job.items.values_list("error", flat=True)) == {"เกณฑ์การผ่านการอบรมนี้ยังไม่เปิดใช้งาน"}
     assert not Certificate.objects.filter(user__in=users).exists()
 
 

@@ -39,7 +39,15 @@ def pdf_to_png(pdf: bytes, output: Path, *, dpi: int) -> None:
         source = Path(folder) / "sample.pdf"
         source.write_bytes(pdf)
         subprocess.run(  # noqa: S603 - fixed program and arguments
-            [pdftoppm, "-png", "-r", str(dpi), "-singlefile", str(source), str(output.with_suffix(""))],
+            [
+                pdftoppm,
+                "-png",
+                "-r",
+                str(dpi),
+                "-singlefile",
+                str(source),
+                str(output.with_suffix("")),
+            ],
             check=True,
         )
 
