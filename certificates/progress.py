@@ -1,5 +1,12 @@
-"""The certificate line on each card of "การอบรมของฉัน" (registered in wagtail_hooks)."""
+"""The certificate line on each card of "การอบรมของฉัน" (registered in wagtail_hooks).
 
+The page calls the round hook once for all rounds, then the programme hook once per
+programme. The round hook reads the policies of the rounds *and* of their programmes
+in one query and keeps the programme lines on the user object for the rest of the
+request, so the programme hooks cost no query and a page with nothing to show costs one.
+"""
+
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -7,6 +14,8 @@ from courses.progress import ProgressItem
 
 from .eligibility import Eligibility, evaluate_policies
 from .models import Certificate, CompletionPolicy
+
+_MEMO = "_certificate_programme_items"
 
 
 def certificate_item(
@@ -42,49 +51,45 @@ def certificate_item(
     )
 
 
-def round_progress_items(user, rounds) -> dict:
-    """One query for the policies (plus their conditions), one for the certificates."""
-    round_ids = [round_.pk for round_ in rounds]
+def _items(user, *, round_ids, programme_ids) -> tuple[dict, dict]:
+    """Certificate lines by round id and by programme id, in a bounded number of queries."""
     policies = list(
-        CompletionPolicy.objects.active().for_rounds(round_ids).prefetch_related("conditions")
+        CompletionPolicy.objects.active()
+        .filter(Q(round_id__in=round_ids) | Q(round__isnull=True, programme_id__in=programme_ids))
+        .prefetch_related("conditions")
     )
     if not policies:
-        return {}
-    certificates = {
-        c.round_id: c
-        for c in Certificate.objects.valid().for_user(user).filter(round_id__in=round_ids)
-    }
-    pending = [p for p in policies if p.round_id not in certificates]
+        return {}, {}
+    certificates = {}
+    for certificate in Certificate.objects.valid().for_user(user).filter(policy__in=policies):
+        certificates[(certificate.programme_id, certificate.round_id)] = certificate
+    pending = [p for p in policies if (p.programme_id, p.round_id) not in certificates]
     results = evaluate_policies(pending, [user.pk])
-    return {
-        policy.round_id: [
-            certificate_item(
-                policy=policy,
-                certificate=certificates.get(policy.round_id),
-                eligibility=results.get((policy.pk, user.pk)),
-            )
-        ]
-        for policy in policies
-    }
+    by_round, by_programme = {}, {}
+    for policy in policies:
+        item = certificate_item(
+            policy=policy,
+            certificate=certificates.get((policy.programme_id, policy.round_id)),
+            eligibility=results.get((policy.pk, user.pk)),
+        )
+        if policy.round_id:
+            by_round[policy.round_id] = [item]
+        else:
+            by_programme[policy.programme_id] = [item]
+    return by_round, by_programme
+
+
+def round_progress_items(user, rounds) -> dict:
+    programme_ids = {round_.programme_id for round_ in rounds}
+    by_round, by_programme = _items(
+        user, round_ids=[round_.pk for round_ in rounds], programme_ids=programme_ids
+    )
+    setattr(user, _MEMO, (programme_ids, by_programme))
+    return by_round
 
 
 def programme_progress_items(user, programme) -> list:
-    policy = (
-        CompletionPolicy.objects.active()
-        .for_programme_scope([programme.pk])
-        .prefetch_related("conditions")
-        .first()
-    )
-    if policy is None:
-        return []
-    certificate = (
-        Certificate.objects.valid()
-        .for_user(user)
-        .programme_certificates()
-        .filter(programme=programme)
-        .first()
-    )
-    eligibility = None
-    if certificate is None:
-        eligibility = evaluate_policies([policy], [user.pk])[(policy.pk, user.pk)]
-    return [certificate_item(policy=policy, certificate=certificate, eligibility=eligibility)]
+    answered, by_programme = getattr(user, _MEMO, (set(), {}))
+    if programme.pk not in answered:
+        _by_round, by_programme = _items(user, round_ids=[], programme_ids=[programme.pk])
+    return by_programme.get(programme.pk, [])
