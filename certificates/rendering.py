@@ -158,7 +158,7 @@ def _image_url(image, spec: str) -> str:
 
 def prepare_template(template: CertificateTemplate) -> PreparedTemplate:
     agencies = tuple(
-        Agency(name=block.value["name"], logo=_image_url(block.value["logo"], "max-500x500"))
+        Agency(name=block.value["name"], logo=_image_url(block.value["logo"], "max-320x320"))
         for block in template.agencies
     )
     signatories = tuple(
@@ -167,7 +167,7 @@ def prepare_template(template: CertificateTemplate) -> PreparedTemplate:
             position_lines=tuple(
                 line.strip() for line in block.value["position"].splitlines() if line.strip()
             ),
-            signature=_image_url(block.value["signature"], "max-600x240"),
+            signature=_image_url(block.value["signature"], "max-480x160"),
         )
         for block in template.signatories
     )

@@ -74,10 +74,14 @@ def _lock_number_sequence(*, policy: CompletionPolicy, year: int) -> Certificate
     rolled-back issue leaves no gap, and the "already holds one" check made after the
     lock sees what the previous issuer committed.
     """
-    sequence, _created = CertificateNumberSequence.objects.get_or_create(
-        programme_id=policy.programme_id, year=year
-    )
-    return CertificateNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequences = CertificateNumberSequence.objects.select_for_update()
+    sequence = sequences.filter(programme_id=policy.programme_id, year=year).first()
+    if sequence is None:  # the first certificate of the year: create the row, then lock it
+        sequence, _created = CertificateNumberSequence.objects.get_or_create(
+            programme_id=policy.programme_id, year=year
+        )
+        sequence = sequences.get(pk=sequence.pk)
+    return sequence
 
 
 def _take_number(sequence: CertificateNumberSequence, prefix: str) -> str:
@@ -282,8 +286,14 @@ def certificate_pdf_bytes(*, certificate: Certificate, language: str = "th") -> 
 
 
 @transaction.atomic
-def start_bulk_issuance(*, policy: CompletionPolicy, requested_by) -> IssuanceJob:
-    """Queue certificates for everyone eligible now who has none yet; returns the job."""
+def start_bulk_issuance(
+    *, policy: CompletionPolicy, requested_by, parallel: int = 1
+) -> IssuanceJob:
+    """Queue certificates for everyone eligible now who has none yet; returns the job.
+
+    ``parallel`` tasks are queued for the job; with as many worker processes they share
+    the items (each claims the next pending one), which PostgreSQL runs side by side.
+    """
     if not policy.is_active:
         raise CertificateError("policy_inactive")
     holders = Certificate.objects.valid().filter(programme_id=policy.programme_id)
@@ -306,14 +316,18 @@ def start_bulk_issuance(*, policy: CompletionPolicy, requested_by) -> IssuanceJo
         user=requested_by,
         data={"job_id": job.pk, "participants": len(user_ids)},
     )
-    _enqueue_job(job)
+    _enqueue_job(job, parallel=parallel)
     return job
 
 
-def _enqueue_job(job: IssuanceJob) -> None:
+def _enqueue_job(job: IssuanceJob, *, parallel: int = 1) -> None:
     from .tasks import run_issuance_job_task
 
-    transaction.on_commit(lambda: run_issuance_job_task.enqueue(job_id=job.pk))
+    def enqueue():
+        for _number in range(max(1, parallel)):
+            run_issuance_job_task.enqueue(job_id=job.pk)
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
@@ -351,14 +365,15 @@ def _issue_next_item(job: IssuanceJob) -> tuple[IssuanceJobItem | None, Certific
             return None, None
         certificate = None
         try:
-            with transaction.atomic():
-                result = issue_certificate(
-                    policy=job.policy,
-                    user=item.user,
-                    issued_by=job.requested_by,
-                    check_eligibility=False,
-                    render=False,
-                )
+            # issue_certificate runs in its own savepoint: after an error the item's
+            # transaction is still usable to record it.
+            result = issue_certificate(
+                policy=job.policy,
+                user=item.user,
+                issued_by=job.requested_by,
+                check_eligibility=False,
+                render=False,
+            )
             certificate = result.certificate
             item.status, item.certificate, item.error = ItemStatus.ISSUED, certificate, ""
         except CertificateError as error:

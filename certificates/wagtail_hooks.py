@@ -176,6 +176,7 @@ class CertificateViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     menu_label = _("Issued certificates")
     index_view_class = CertificateIndexView
     inspect_view_enabled = True
+    add_to_reference_index = False  # thousands of rows that nothing references by content
     list_display = [
         "number",
         Column("recipient_name", label=_("Name")),
@@ -261,6 +262,7 @@ class IssuanceJobViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     icon = "resubmit"
     menu_label = _("Bulk issuances")
     index_view_class = JobIndexView
+    add_to_reference_index = False
     list_display = [
         "policy",
         "status",

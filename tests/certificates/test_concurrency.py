@@ -20,7 +20,10 @@ from tests.factories import RoundFactory, UserFactory
 from .conftest import enrol
 from .factories import CompletionPolicyFactory
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
