@@ -23,7 +23,7 @@ THAI_TEMPLATE = {
     "name": "วุฒิบัตรโครงการเมืองสิ่งแวดล้อมยั่งยืน (ภาษาไทย)",
     "language": CertificateLanguage.THAI,
     "title": "วุฒิบัตร",
-    "body": ("วุฒิบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า\n{name}\n{lao} {province}\nได้ผ่านการอบรมตาม{programme}"),
+    "body": "ให้ไว้เพื่อแสดงว่า\n{name}\n{lao} {province}\nได้ผ่านการอบรมตาม{programme}",
     "circular_reference": "ตามหนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ {circular}",
     "date_line": "ให้ไว้ ณ วันที่ {date}",
     "issuer": "กรมการเปลี่ยนแปลงสภาพภูมิอากาศและสิ่งแวดล้อม ร่วมกับ กรมส่งเสริมการปกครองท้องถิ่น",
@@ -126,23 +126,24 @@ def _emblem(kind: str) -> PILImage.Image:
 
 
 def _signature(seed: int) -> PILImage.Image:
+    """A made-up handwritten signature: loops drifting right, then a flourish."""
+
     def draw(d, s):
+        loops = 7 + seed
         points = []
-        for i in range(400):
-            t = i / 399
-            x = 60 + 760 * t + 38 * math.sin(t * (17 + seed) + seed)
-            y = (
-                160
-                + 70 * math.sin(t * (11 + 2 * seed)) * (1 - 0.6 * t)
-                + 35 * math.cos(t * (29 + seed))
-            )
+        for i in range(900):
+            t = i / 899
+            phase = 2 * math.pi * loops * t + seed
+            height = 70 * (0.55 + 0.45 * math.sin(2 * math.pi * (1.3 + 0.2 * seed) * t + seed))
+            x = 80 + 620 * t + 46 * math.cos(phase)
+            y = 150 - height * math.sin(phase) + 25 * math.sin(3 * math.pi * t)
             points.append((x * s, y * s))
-        d.line(points, fill=(*INK, 255), width=5 * s, joint="curve")
-        d.line(
-            [(140 * s, 250 * s), (700 * s, 215 * s + 20 * seed * s)],
-            fill=(*INK, 255),
-            width=4 * s,
-        )
+        d.line(points, fill=(*INK, 255), width=6 * s, joint="curve")
+        flourish = [
+            ((120 + 680 * t) * s, (235 - 18 * math.sin(math.pi * t) + 8 * t * seed) * s)
+            for t in (i / 199 for i in range(200))
+        ]
+        d.line(flourish, fill=(*INK, 255), width=4 * s, joint="curve")
 
     return _supersample((900, 300), draw)
 
