@@ -138,8 +138,10 @@ class IssueOneView(DlaAdminRequiredMixin, ViewSetUrlsMixin, View):
         policy = get_object_or_404(
             CompletionPolicy.objects.select_related("programme", "round"), pk=pk
         )
+        user_id = request.POST.get("user", "")
         user = get_object_or_404(
-            User.objects.select_related("organisation"), pk=request.POST.get("user")
+            User.objects.select_related("organisation"),
+            pk=int(user_id) if user_id.isdigit() else 0,
         )
         try:
             result = issue_certificate(policy=policy, user=user, issued_by=request.user)

@@ -5,12 +5,12 @@ import pytest
 from django.contrib.auth.models import Permission
 from wagtail.models import ModelLogEntry
 
-from certificates.models import Certificate, CertificateTemplate, IssuanceJob
+from certificates.models import Certificate, CertificateTemplate, CompletionPolicy, IssuanceJob
 from certificates.services import issue_certificate
 from tests.factories import RoundFactory, UserFactory
 
 from .conftest import enrol
-from .factories import CompletionPolicyFactory, PolicyConditionFactory
+from .factories import CertificateTemplateFactory, CompletionPolicyFactory, PolicyConditionFactory
 from .pdfcheck import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +206,54 @@ def test_template_preview_shows_the_unsaved_template_as_a_pdf(client, admin_user
     assert response["Content-Type"] == "application/pdf"
     assert "ESC-2569-000123" in pdf_text(response.content)  # the sample's number
     assert CertificateTemplate.objects.get(pk=template.pk).title == "วุฒิบัตร"  # not saved
+
+
+def test_administrator_creates_a_policy_with_conditions(client, admin_user, evidence):
+    round_ = RoundFactory(number=2)
+    template = CertificateTemplateFactory()
+    client.force_login(admin_user)
+    assert client.get("/admin/certificate_policies/new/").status_code == 200
+    data = {
+        "title": "วุฒิบัตรครั้งที่ 2",
+        "programme": round_.programme_id,
+        "round": round_.pk,
+        "min_rounds": "",
+        "template": template.pk,
+        "template_en": "",
+        "number_prefix": "ESC",
+        "is_active": "on",
+        "conditions-TOTAL_FORMS": "2",
+        "conditions-INITIAL_FORMS": "0",
+        "conditions-MIN_NUM_FORMS": "0",
+        "conditions-MAX_NUM_FORMS": "1000",
+        "conditions-0-kind": "attendance",
+        "conditions-0-scope": "each_round",
+        "conditions-0-min_percent": "80",
+        "conditions-0-min_minutes": "",
+        "conditions-0-ORDER": "1",
+        "conditions-0-id": "",
+        "conditions-1-kind": "post_test_passed",
+        "conditions-1-scope": "each_round",
+        "conditions-1-min_percent": "",
+        "conditions-1-min_minutes": "",
+        "conditions-1-ORDER": "2",
+        "conditions-1-id": "",
+    }
+    response = client.post("/admin/certificate_policies/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    policy = CompletionPolicy.objects.get(title="วุฒิบัตรครั้งที่ 2")
+    assert [(c.kind, c.params) for c in policy.conditions.all()] == [
+        ("attendance", {"min_percent": 80}),
+        ("post_test_passed", {}),
+    ]
+
+    data.update({"title": "ซ้ำ", "conditions-0-min_percent": "", "conditions-1-kind": "x"})
+    html = client.post("/admin/certificate_policies/new/", data).content.decode()
+    assert "เงื่อนไขการเข้าร่วมต้องระบุร้อยละหรือจำนวนนาที" in html
+    assert not CompletionPolicy.objects.filter(title="ซ้ำ").exists()
+
+
+def test_issue_one_with_a_bad_participant_id_is_a_404(client, admin_user, policy):
+    client.force_login(admin_user)
+    response = client.post(f"/admin/certificate_policies/issue/{policy.pk}/", {"user": "abc"})
+    assert response.status_code == 404

@@ -11,7 +11,7 @@ from .conftest import enrol
 from .factories import CompletionPolicyFactory, PolicyConditionFactory
 from .pdfcheck import decode_qr
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, user):

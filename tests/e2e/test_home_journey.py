@@ -5,9 +5,7 @@ from playwright.sync_api import expect
 
 from courses.models import Round
 
-# serialized_rollback: restore the data migrations made (locales, site) even when another
-# transactional test flushed the database before this one.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_journey_from_home_page_to_a_round_page_in_thai(live_server, phone_page, demo_site):
