@@ -6,7 +6,7 @@ Nothing here reads the participant's current profile or the template's current s
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -143,7 +143,6 @@ class PreparedTemplate:
     agencies: tuple[Agency, ...] = ()
     signatories: tuple[Signatory, ...] = ()
     background: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _image_url(image, spec: str) -> str:
@@ -240,10 +239,6 @@ def certificate_html(prepared: PreparedTemplate, facts: PrintedFacts) -> str:
     return render_to_string("certificates/pdf/certificate.html", context)
 
 
-def _template_from_revision(revision) -> CertificateTemplate:
-    return revision.as_object()
-
-
 def render_certificate_pdf(
     certificate: Certificate, language: str = "th", *, prepared_cache: dict | None = None
 ) -> bytes:
@@ -262,7 +257,7 @@ def render_certificate_pdf(
         revision = (
             certificate.template_en_revision if language == "en" else certificate.template_revision
         )
-        prepared = prepare_template(_template_from_revision(revision))
+        prepared = prepare_template(revision.as_object())
         if prepared_cache is not None:
             prepared_cache[revision_id] = prepared
     return render_pdf(certificate_html(prepared, facts_for(certificate, language)))

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 # Playwright drives the browser from an event loop; live_server tests then use the
 # sync ORM from that thread.
@@ -78,6 +79,14 @@ def pytest_sessionfinish(session, exitstatus):
         for report in skipped:
             reporter.write_line(f"  {report.nodeid}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _thai_after_each_test():
+    """A request to /en/ leaves English active in the thread (LocaleMiddleware does not
+    deactivate); the next test starts in Thai again, whatever ran before it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
