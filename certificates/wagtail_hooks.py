@@ -121,7 +121,7 @@ class CertificateIndexView(IndexView):
         return (
             super()
             .get_base_queryset()
-            .select_related("organisation", "replaces", "round", "programme")
+            .select_related("organisation", "replaces", "replaced_by", "round", "programme")
         )
 
     def as_spreadsheet(self, queryset, spreadsheet_format):

@@ -3,10 +3,12 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry
 
 from certificates.models import Certificate, CertificateTemplate, CompletionPolicy, IssuanceJob
-from certificates.services import issue_certificate
+from certificates.services import issue_certificate, revoke_certificate
 from tests.factories import RoundFactory, UserFactory
 
 from .conftest import enrol
@@ -92,22 +94,34 @@ def test_a_running_job_refreshes_and_can_be_resumed(client, admin_user, evidence
     assert "ออกแล้ว 0 จาก 2 ฉบับ" in html
 
 
-def test_certificate_list_filters_and_exports(client, admin_user, evidence, policy):
+def test_certificate_list_filters_and_exports(
+    client, admin_user, evidence, policy, django_assert_max_num_queries
+):
     users = participants(evidence, policy, 3)
     certificates = [
         issue_certificate(policy=policy, user=u, render=False).certificate for u in users
     ]
+    revoke_certificate(certificate=certificates[2], reason="ทดสอบ", revoked_by=admin_user)
     client.force_login(admin_user)
 
-    html = client.get("/admin/certificates_issued/", {"status": "valid"}).content.decode()
-    assert all(c.number in html for c in certificates)
+    with CaptureQueriesContext(connection) as two_rows:
+        html = client.get("/admin/certificates_issued/", {"status": "valid"}).content.decode()
+    assert certificates[0].number in html and certificates[1].number in html
+    assert certificates[2].number not in html
+    for user in participants(evidence, policy, 7):
+        issue_certificate(policy=policy, user=user, render=False)
+    with django_assert_max_num_queries(len(two_rows)):  # nine rows cost what two did
+        client.get("/admin/certificates_issued/", {"status": "valid"})
 
-    response = client.get("/admin/certificates_issued/", {"export": "csv"})
+    response = client.get("/admin/certificates_issued/", {"export": "csv", "status": "revoked"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["เลขที่วุฒิบัตร", "สถานะ", "ชื่อ"]
-    assert sorted(row[0] for row in rows[1:]) == sorted(c.number for c in certificates)
-    assert users[0].full_name_th in {row[2] for row in rows}
+    assert rows[1:] and [row[:3] for row in rows[1:]] == [
+        [certificates[2].number, "ถูกเพิกถอน", users[2].full_name_th]
+    ]
+    response = client.get("/admin/certificates_issued/", {"export": "csv"})
+    assert len(response.content.decode("utf-8-sig").splitlines()) == 1 + 10
 
     response = client.get("/admin/certificates_issued/", {"export": "xlsx"})
     assert response.content[:2] == b"PK"
