@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run prod test lint format messages translations system-deps venv clean
+.PHONY: run prod test lint format messages translations system-deps venv clean certificate-sample
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ prod: $(VENV)/.runtime-installed messages
 
 test: $(VENV)/.dev-installed system-deps messages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The demo certificate as a picture, for people to look at (docs/certificate-sample.png).
+certificate-sample: $(VENV)/.dev-installed messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo >/dev/null
+	$(PY) manage.py render_certificate_sample docs/certificate-sample.png
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .

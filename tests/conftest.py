@@ -1,4 +1,5 @@
 import io
+import json
 import os
 import shutil
 
@@ -89,6 +90,48 @@ def pytest_sessionfinish(session, exitstatus):
         for report in skipped:
             reporter.write_line(f"  {report.nodeid}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker) -> str:
+    """The rows the migrations made (content types, locales, the root page, the site),
+    taken by the first transactional test, before anything has flushed the database.
+    Content types come first, so signal handlers that look one up while the rest is
+    loaded find it instead of creating a duplicate."""
+    with django_db_blocker.unblock():
+        rows = json.loads(connection.creation.serialize_db_to_string())
+    rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    return json.dumps(rows)
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(request, django_db_blocker):
+    """A transactional test empties the database when it ends; the next one gets back what
+    the migrations made. (``serialized_rollback`` cannot do this under Playwright: its event
+    loop gives the test a new connection object without the serialized contents.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    data = request.getfixturevalue("migrated_data")
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from wagtail.models import Locale
+
+    with django_db_blocker.unblock():
+        if not Locale.objects.exists():  # flushed by an earlier transactional test
+            call_command(
+                "flush",
+                interactive=False,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+                verbosity=0,
+            )
+            ContentType.objects.clear_cache()
+            connection.creation.deserialize_db_from_string(data)
+            ContentType.objects.clear_cache()
 
 
 @pytest.fixture

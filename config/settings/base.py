@@ -55,6 +55,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ESC Training <no-reply@esc-training.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Certificates: PDFs kept outside MEDIA_ROOT (no public URL); the public verify page
+# allows this many look-ups per client IP and window; proxies in front of the app that
+# append to X-Forwarded-For (0: use REMOTE_ADDR).
+CERTIFICATE_PDF_ROOT = env("CERTIFICATE_PDF_ROOT", str(BASE_DIR / "private" / "certificates"))
+CERTIFICATE_VERIFY_RATE_LIMIT = int(env("CERTIFICATE_VERIFY_RATE_LIMIT", "60"))
+CERTIFICATE_VERIFY_RATE_WINDOW_SECONDS = int(env("CERTIFICATE_VERIFY_RATE_WINDOW_SECONDS", "600"))
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
 # Production-only switches, read here so production.py never touches os.environ.
 SECURE_SSL_REDIRECT_ENABLED = env_bool("SECURE_SSL_REDIRECT", True)
 
@@ -309,5 +317,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per inline Wagtail index task is noise.
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

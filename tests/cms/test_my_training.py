@@ -14,6 +14,15 @@ def test_my_training_needs_a_login(client):
     assert "/accounts/login/" in response["Location"]
 
 
+def page_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/my-training/").status_code == 200
+    return len(captured)
+
+
 def test_my_training_lists_the_participants_rounds_with_each_apps_items(
     client, django_assert_max_num_queries
 ):
@@ -33,14 +42,26 @@ def test_my_training_lists_the_participants_rounds_with_each_apps_items(
 
     client.force_login(user)
     with hooks.register_temporarily(MY_TRAINING_ROUND_ITEMS_HOOK, fake_items):
-        # 8 for the page and the fake hook, +1 for the SAR sandbox's exercise lines (its one
-        # query when the participant has no workspace).
-        with django_assert_max_num_queries(9):
+        # The page, then a bounded number of queries per app that adds lines.
+        with django_assert_max_num_queries(15):
             html = client.get("/my-training/").content.decode()
 
     assert calls == [3]  # one call for all rounds, not one per round
-    assert html.count('class="training-card"') == 3
+    assert html.count("training-card--round") == 3
     assert "รอบของคนอื่น" not in html
     for round_ in rounds:
         assert f"ครั้งที่ {round_.number}" in html
     assert "พ.ศ." in html
+
+
+def test_my_training_queries_do_not_grow_with_the_number_of_rounds(client):
+    """Every app answers for all rounds at once: one round or four, the same queries."""
+    user = UserFactory()
+    client.force_login(user)
+    first = RoundFactory(number=1)
+    enrol_participant(user=user, round_=first)
+    page_queries(client)  # warm the per-process caches (site, settings)
+    one_round = page_queries(client)
+    for number in (2, 3, 4):
+        enrol_participant(user=user, round_=RoundFactory(programme=first.programme, number=number))
+    assert page_queries(client) == one_round

@@ -45,7 +45,7 @@ def test_cards_show_status_buddhist_dates_time_left_and_cancel(client):
     enrol_participant(user=user, round_=full, now=NOW)
     client.force_login(user)
     html = client.get("/my-training/").content.decode()
-    assert html.count('class="training-card"') == 3
+    assert html.count("training-card--round") == 3
     assert "2 ธันวาคม พ.ศ. 2569" in html
     # 2 Dec 08:30 is 2 days 2 hours 30 minutes after 30 Nov 06:00.
     assert "เปิดห้องอบรม 2 ธ.ค. 2569 08:30 น. (อีก 2 วัน 2 ชั่วโมง)" in html

@@ -41,6 +41,7 @@ def test_qr_code_to_sign_up_consent_lao_verification_and_four_rounds(
     _fits_the_phone(page)
 
     # The LAO: province, then district (the lists fill in place), then the LAO.
+    page.wait_for_load_state("load")  # the picker's deferred script has run
     page.get_by_label("จังหวัด").select_option(label="เชียงใหม่")
     district = page.get_by_label("อำเภอ")
     expect(district.locator("option", has_text="เมืองเชียงใหม่")).to_have_count(1)
@@ -76,7 +77,7 @@ def test_qr_code_to_sign_up_consent_lao_verification_and_four_rounds(
 
     expect(page).to_have_url(re.compile(r"/my-training/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("การอบรมของฉัน")
-    cards = page.locator(".training-card")
+    cards = page.locator(".training-card--round")
     expect(cards).to_have_count(4)
     for round_ in Round.objects.order_by("number"):
         expect(cards.nth(round_.number - 1)).to_contain_text(f"พ.ศ. {round_.starts_at.year + 543}")

@@ -4,9 +4,7 @@ import re
 from fractions import Fraction
 
 import pytest
-from wagtail import hooks
 
-from sar.hooks import TRAINED_MEMBERS_HOOK
 from sar.models import Entry, GhgActivity, Workspace
 from sar.services import (
     SandboxError,
@@ -259,7 +257,7 @@ def test_each_field_shows_its_unit_and_where_to_find_it(client, participant, wor
     assert '<option value="town_municipality" selected>' in profile  # from the LAO directory
 
 
-def test_gov_2_is_prefilled_with_zero_and_editable_without_the_certificates_hook(
+def test_gov_2_starts_at_zero_and_editable_when_nobody_of_the_lao_is_certified(
     client, participant, workspace
 ):
     client.force_login(participant)
@@ -268,21 +266,26 @@ def test_gov_2_is_prefilled_with_zero_and_editable_without_the_certificates_hook
     assert "แก้ไขได้" in html
 
 
-def test_gov_2_is_prefilled_from_the_registered_hook(client, participant, workspace):
+def test_gov_2_is_prefilled_with_the_lao_members_holding_a_programme_certificate(
+    client, participant, workspace
+):
+    from certificates.services import issue_certificate
+    from courses.services import enrol_participant
+    from tests.certificates.factories import CompletionPolicyFactory
+    from tests.factories import RoundFactory
+
+    round_ = RoundFactory(number=1)
+    policy = CompletionPolicyFactory(programme=round_.programme)
+    colleagues = UserFactory.create_batch(2, organisation=participant.organisation)
+    for colleague in colleagues:
+        enrol_participant(user=colleague, round_=round_)
+        issue_certificate(policy=policy, user=colleague, render=False)
+
     client.force_login(participant)
-    seen = []
-
-    def trained(organisation):
-        seen.append(organisation)
-        return 7
-
-    with hooks.register_temporarily(TRAINED_MEMBERS_HOOK, trained):
-        html = client.get(section_url(workspace, "GOV")).content.decode()
-    assert seen == [participant.organisation]
-    assert 'name="trained_members" value="7"' in html
+    html = client.get(section_url(workspace, "GOV")).content.decode()
+    assert 'name="trained_members" value="2"' in html
     post_section(client, workspace, "GOV", {"trained_members": "9"})
-    with hooks.register_temporarily(TRAINED_MEMBERS_HOOK, trained):
-        html = client.get(section_url(workspace, "GOV")).content.decode()
+    html = client.get(section_url(workspace, "GOV")).content.decode()
     assert 'name="trained_members" value="9"' in html  # the participant's own figure wins
 
 

@@ -1,0 +1,499 @@
+"""Every write on certificates: issue, bulk issue, render, revoke, re-issue."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from accounts.mail import queue_templated_mail
+from config.thai import buddhist_year
+
+from .codes import new_verification_code
+from .eligibility import eligible_user_ids, evaluate_policies
+from .models import (
+    Certificate,
+    CertificateNumberSequence,
+    CertificateStatus,
+    CertificateTemplate,
+    CompletionPolicy,
+    IssuanceJob,
+    IssuanceJobItem,
+    IssuanceJobStatus,
+    ItemStatus,
+)
+from .rendering import render_certificate_pdf, verification_url
+
+logger = logging.getLogger(__name__)
+
+
+class CertificateError(Exception):
+    MESSAGES = {
+        "policy_inactive": _("This completion policy is not active."),
+        "not_eligible": _("The participant does not meet the completion policy yet."),
+        "no_participant": _("The participant's account no longer exists."),
+        "nobody_to_issue": _("Nobody is waiting for a certificate under this policy."),
+        "already_revoked": _("This certificate is already revoked."),
+        "already_reissued": _("This certificate has already been replaced."),
+        "holds_another": _("The participant already holds a valid certificate for this."),
+        "reason_required": _("Please give the reason for the revocation."),
+        "no_english": _("This certificate has no English version."),
+        "job_finished": _("This bulk issuance has already finished."),
+    }
+
+    def __init__(self, code: str):
+        self.code = code
+        self.message = str(self.MESSAGES[code])
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    certificate: Certificate
+    created: bool
+
+
+def _pinned_revision(template: CertificateTemplate | None):
+    """The template's current revision, made now if the template has none yet."""
+    if template is None:
+        return None
+    if template.latest_revision_id is None:
+        template.save_revision(log_action=False)
+    return template.latest_revision
+
+
+def _lock_number_sequence(*, policy: CompletionPolicy, year: int) -> CertificateNumberSequence:
+    """The programme's number sequence for the year, locked until the transaction ends.
+
+    Every issuer of the programme waits here in turn, so no two take the same number, a
+    rolled-back issue leaves no gap, and the "already holds one" check made after the
+    lock sees what the previous issuer committed.
+    """
+    sequences = CertificateNumberSequence.objects.select_for_update()
+    sequence = sequences.filter(programme_id=policy.programme_id, year=year).first()
+    if sequence is None:  # the first certificate of the year: create the row, then lock it
+        sequence, _created = CertificateNumberSequence.objects.get_or_create(
+            programme_id=policy.programme_id, year=year
+        )
+        sequence = sequences.get(pk=sequence.pk)
+    return sequence
+
+
+def _take_number(sequence: CertificateNumberSequence, prefix: str) -> str:
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{prefix}-{sequence.year}-{sequence.last_value:06d}"
+
+
+def _valid_certificate(*, policy: CompletionPolicy, user_id: int) -> Certificate | None:
+    certificates = Certificate.objects.valid().filter(user_id=user_id)
+    if policy.is_programme_policy:
+        certificates = certificates.filter(programme_id=policy.programme_id, round__isnull=True)
+    else:
+        certificates = certificates.filter(round_id=policy.round_id)
+    return certificates.first()
+
+
+def _snapshot(user, policy: CompletionPolicy) -> dict:
+    organisation = user.organisation
+    province = organisation.province if organisation else None
+    programme = policy.programme
+    round_ = policy.round
+    return {
+        "recipient_prefix": user.prefix,
+        "recipient_first_name": user.first_name,
+        "recipient_last_name": user.last_name,
+        "recipient_name_en": user.full_name_en,
+        "organisation": organisation,
+        "organisation_name": organisation.name_th if organisation else "",
+        "organisation_name_en": organisation.name_en if organisation else "",
+        "province_code": organisation.province_code if organisation else "",
+        "province_name": province.name_th if province else "",
+        "province_name_en": province.name_en if province else "",
+        "programme_title": programme.title,
+        "programme_title_en": programme.title_en,
+        "round_number": round_.number if round_ else None,
+        "round_title": round_.title if round_ else "",
+        "round_title_en": round_.title_en if round_ else "",
+        "circular_number": programme.circular_number,
+        "issuer": policy.template.issuer,
+    }
+
+
+def _create_certificate(*, policy, user, issued_by, replaces=None, sequence=None) -> Certificate:
+    now = timezone.now()
+    sequence = sequence or _lock_number_sequence(policy=policy, year=buddhist_year(now))
+    number = _take_number(sequence, policy.number_prefix)
+    return Certificate.objects.create(
+        user=user,
+        programme_id=policy.programme_id,
+        round_id=policy.round_id,
+        policy=policy,
+        template=policy.template,
+        template_revision=_pinned_revision(policy.template),
+        template_en=policy.template_en,
+        template_en_revision=_pinned_revision(policy.template_en),
+        number=number,
+        verification_code=new_verification_code(),
+        issued_at=now,
+        issued_by=issued_by,
+        replaces=replaces,
+        **_snapshot(user, policy),
+    )
+
+
+def _notify(certificate: Certificate, user) -> None:
+    if not user.email:
+        return
+    with translation.override("th"):
+        download_path = reverse("certificates:download", kwargs={"pk": certificate.pk})
+        mine_path = reverse("certificates:mine")
+    queue_templated_mail(
+        template="certificates/email/certificate_ready",
+        context={
+            "name": certificate.recipient_name,
+            "course": certificate.course_title,
+            "programme": certificate.programme_title,
+            "number": certificate.number,
+            "download_url": f"{settings.SITE_URL}{download_path}",
+            "certificates_url": f"{settings.SITE_URL}{mine_path}",
+            "verify_url": verification_url(certificate.verification_code),
+        },
+        to=[user.email],
+    )
+
+
+def issue_certificate(
+    *,
+    policy: CompletionPolicy,
+    user,
+    issued_by=None,
+    check_eligibility: bool = True,
+    notify: bool = True,
+    render: bool = True,
+) -> IssueResult:
+    """Issue ``user`` their certificate under ``policy``, once.
+
+    Idempotent: when the participant already holds a valid certificate for the round or
+    programme, that one is returned with ``created=False`` (also under concurrency: the
+    number sequence is locked first, and a database constraint allows one valid
+    certificate per participant and round or programme). The PDF is rendered and the
+    "certificate ready" e-mail sent after commit.
+    """
+    if not policy.is_active:
+        raise CertificateError("policy_inactive")
+    if check_eligibility:
+        eligibility = evaluate_policies([policy], [user.pk])[(policy.pk, user.pk)]
+        if not eligibility.eligible:
+            existing = _valid_certificate(policy=policy, user_id=user.pk)
+            if existing is not None:
+                return IssueResult(existing, created=False)
+            raise CertificateError("not_eligible")
+    try:
+        with transaction.atomic():
+            # Lock the number sequence first: it serialises issuers, so the check below
+            # sees a certificate another transaction has just committed.
+            sequence = _lock_number_sequence(policy=policy, year=buddhist_year(timezone.now()))
+            existing = _valid_certificate(policy=policy, user_id=user.pk)
+            if existing is not None:
+                return IssueResult(existing, created=False)
+            certificate = _create_certificate(
+                policy=policy, user=user, issued_by=issued_by, sequence=sequence
+            )
+            log(
+                instance=certificate,
+                action="esc.certificates.issue",
+                user=issued_by,
+                data={"number": certificate.number, "user_id": user.pk},
+            )
+            if notify:
+                _notify(certificate, user)
+            if render:
+                _render_after_commit([certificate.pk])
+    except IntegrityError:
+        existing = _valid_certificate(policy=policy, user_id=user.pk)
+        if existing is None:
+            raise
+        return IssueResult(existing, created=False)
+    return IssueResult(certificate, created=True)
+
+
+def _render_after_commit(certificate_ids: list[int]) -> None:
+    from .tasks import render_certificate_pdfs
+
+    transaction.on_commit(lambda: render_certificate_pdfs.enqueue(certificate_ids=certificate_ids))
+
+
+# --- PDFs ------------------------------------------------------------------------------
+
+
+def store_certificate_pdf(
+    *, certificate: Certificate, language: str = "th", prepared_cache: dict | None = None
+) -> str:
+    """Render the PDF from the pinned data and keep it; returns the stored file's name.
+
+    Rendering the same certificate twice gives the same content, so a second run (a
+    resumed job, two downloads at once) only replaces the file with an equal one.
+    """
+    if language == "en" and not certificate.has_english:
+        raise CertificateError("no_english")
+    data = render_certificate_pdf(certificate, language, prepared_cache=prepared_cache)
+    field_name = "pdf_en" if language == "en" else "pdf"
+    suffix = "-en" if language == "en" else ""
+    file = getattr(certificate, field_name)
+    old_name = file.name
+    file.save(f"{certificate.number}{suffix}.pdf", ContentFile(data), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(**{field_name: file.name})
+    if old_name and old_name != file.name:
+        file.storage.delete(old_name)
+    return file.name
+
+
+def render_missing_pdfs(certificate_ids: list[int]) -> int:
+    """Store the Thai PDF of each certificate that has none yet; returns how many."""
+    prepared_cache: dict = {}
+    rendered = 0
+    certificates = Certificate.objects.filter(pk__in=certificate_ids, pdf="").select_related(
+        "template_revision", "template_en_revision"
+    )
+    for certificate in certificates:
+        store_certificate_pdf(certificate=certificate, prepared_cache=prepared_cache)
+        rendered += 1
+    return rendered
+
+
+def certificate_pdf_bytes(*, certificate: Certificate, language: str = "th") -> bytes:
+    """The stored PDF, rendered (and stored) first if it is missing."""
+    field_name = "pdf_en" if language == "en" else "pdf"
+    file = getattr(certificate, field_name)
+    if file.name:
+        try:
+            with file.storage.open(file.name, "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            logger.warning("Certificate PDF %s missing; rendering it again", file.name)
+    name = store_certificate_pdf(certificate=certificate, language=language)
+    with file.storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+# --- Bulk issuance ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_bulk_issuance(
+    *, policy: CompletionPolicy, requested_by, parallel: int = 1
+) -> IssuanceJob:
+    """Queue certificates for everyone eligible now who has none yet; returns the job.
+
+    ``parallel`` tasks are queued for the job; with as many worker processes they share
+    the items (each claims the next pending one), which PostgreSQL runs side by side.
+    """
+    if not policy.is_active:
+        raise CertificateError("policy_inactive")
+    holders = Certificate.objects.valid().filter(programme_id=policy.programme_id)
+    holders = (
+        holders.filter(round__isnull=True)
+        if policy.is_programme_policy
+        else holders.filter(round_id=policy.round_id)
+    )
+    already = set(holders.values_list("user_id", flat=True))
+    user_ids = [uid for uid in eligible_user_ids(policy) if uid not in already]
+    if not user_ids:
+        raise CertificateError("nobody_to_issue")
+    job = IssuanceJob.objects.create(policy=policy, requested_by=requested_by, total=len(user_ids))
+    IssuanceJobItem.objects.bulk_create(
+        [IssuanceJobItem(job=job, user_id=uid) for uid in user_ids], batch_size=1000
+    )
+    log(
+        instance=policy,
+        action="esc.certificates.bulk_issue",
+        user=requested_by,
+        data={"job_id": job.pk, "participants": len(user_ids)},
+    )
+    _enqueue_job(job, parallel=parallel)
+    return job
+
+
+def _enqueue_job(job: IssuanceJob, *, parallel: int = 1) -> None:
+    from .tasks import run_issuance_job_task
+
+    def enqueue():
+        for _number in range(max(1, parallel)):
+            run_issuance_job_task.enqueue(job_id=job.pk)
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def resume_issuance_job(*, job: IssuanceJob, requested_by) -> IssuanceJob:
+    """Run a job again after its worker stopped: it issues only what is still pending."""
+    job = IssuanceJob.objects.select_for_update().get(pk=job.pk)
+    unrendered = Certificate.objects.filter(
+        pk__in=job.items.filter(status=ItemStatus.ISSUED).values("certificate_id"), pdf=""
+    )
+    if not job.items.filter(status=ItemStatus.PENDING).exists() and not unrendered.exists():
+        raise CertificateError("job_finished")
+    job.status = IssuanceJobStatus.QUEUED
+    job.finished_at = None
+    job.save(update_fields=["status", "finished_at"])
+    log(instance=job.policy, action="esc.certificates.bulk_resume", user=requested_by)
+    _enqueue_job(job)
+    return job
+
+
+def _issue_next_item(job: IssuanceJob) -> tuple[IssuanceJobItem | None, Certificate | None]:
+    """Issue the next pending item in its own transaction; None when nothing is pending.
+
+    The item row is locked (and skipped by other workers) until the transaction ends, so
+    a worker that dies mid-way leaves the item pending and nothing half-done.
+    """
+    with transaction.atomic():
+        item = (
+            job.items.filter(status=ItemStatus.PENDING)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("user__organisation")
+            .order_by("pk")
+            .first()
+        )
+        if item is None:
+            return None, None
+        certificate = None
+        try:
+            # issue_certificate runs in its own savepoint: after an error the item's
+            # transaction is still usable to record it.
+            result = issue_certificate(
+                policy=job.policy,
+                user=item.user,
+                issued_by=job.requested_by,
+                check_eligibility=False,
+                render=False,
+            )
+            certificate = result.certificate
+            item.status, item.certificate, item.error = ItemStatus.ISSUED, certificate, ""
+        except CertificateError as error:
+            item.status, item.error = ItemStatus.FAILED, error.message[:255]
+        except DatabaseError:
+            logger.exception("Bulk issuance %s: participant %s failed", job.pk, item.user_id)
+            item.status, item.error = ItemStatus.FAILED, str(_("Unexpected database error."))
+        item.save(update_fields=["status", "certificate", "error"])
+    return item, certificate
+
+
+def run_issuance_job(job_id: int) -> dict:
+    """Work through a job: issue each pending item, then store its PDF.
+
+    Safe to run again and by several workers at once: pending items are claimed with
+    row locks, certificates are idempotent, and certificates issued without a PDF (a
+    worker killed between the two steps) get theirs at the end.
+    """
+    job = IssuanceJob.objects.select_related(
+        "policy__programme", "policy__round", "policy__template", "policy__template_en"
+    ).get(pk=job_id)
+    IssuanceJob.objects.filter(pk=job.pk).update(
+        status=IssuanceJobStatus.RUNNING, started_at=job.started_at or timezone.now()
+    )
+    prepared_cache: dict = {}
+    issued = 0
+    while True:
+        item, certificate = _issue_next_item(job)
+        if item is None:
+            break
+        if certificate is None:
+            continue
+        issued += 1
+        logger.info("Bulk issuance %s: issued %s", job.pk, certificate.number)
+        if not certificate.pdf:
+            try:
+                store_certificate_pdf(certificate=certificate, prepared_cache=prepared_cache)
+            except (OSError, ValueError):
+                # The certificate stands; its PDF is rendered again on download.
+                logger.exception("Bulk issuance %s: PDF of %s failed", job.pk, certificate.pk)
+    rendered = render_missing_pdfs(
+        list(
+            job.items.filter(status=ItemStatus.ISSUED)
+            .exclude(certificate=None)
+            .values_list("certificate_id", flat=True)
+        )
+    )
+    if not job.items.filter(status=ItemStatus.PENDING).exists():
+        IssuanceJob.objects.filter(pk=job.pk).update(
+            status=IssuanceJobStatus.FINISHED, finished_at=timezone.now()
+        )
+    return {"issued": issued, "rendered_later": rendered}
+
+
+# --- Revocation -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate: Certificate, reason: str, revoked_by) -> Certificate:
+    """Mark a certificate revoked, with the reason, in the audit log; it stays on record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError("reason_required")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == CertificateStatus.REVOKED:
+        raise CertificateError("already_revoked")
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = revoked_by
+    certificate.revocation_reason = reason
+    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+    log(
+        instance=certificate,
+        action="esc.certificates.revoke",
+        user=revoked_by,
+        data={"number": certificate.number, "reason": reason},
+    )
+    return certificate
+
+
+@transaction.atomic
+def reissue_certificate(*, certificate: Certificate, reason: str, issued_by) -> Certificate:
+    """Revoke (if still valid) and issue a replacement with a new number and code.
+
+    The replacement takes the participant's current name and LAO and the policy's current
+    template; the old code keeps answering "revoked" and leads nowhere else.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError("reason_required")
+    certificate = Certificate.objects.select_related("user__organisation", "policy").get(
+        pk=certificate.pk
+    )
+    if certificate.user is None:
+        raise CertificateError("no_participant")
+    if hasattr(certificate, "replaced_by"):
+        raise CertificateError("already_reissued")
+    if certificate.status == CertificateStatus.VALID:
+        certificate = revoke_certificate(
+            certificate=certificate, reason=reason, revoked_by=issued_by
+        )
+    policy = CompletionPolicy.objects.select_related("programme", "round").get(
+        pk=certificate.policy_id
+    )
+    sequence = _lock_number_sequence(policy=policy, year=buddhist_year(timezone.now()))
+    if _valid_certificate(policy=policy, user_id=certificate.user_id) is not None:
+        raise CertificateError("holds_another")
+    replacement = _create_certificate(
+        policy=policy,
+        user=certificate.user,
+        issued_by=issued_by,
+        replaces=certificate,
+        sequence=sequence,
+    )
+    log(
+        instance=replacement,
+        action="esc.certificates.reissue",
+        user=issued_by,
+        data={"number": replacement.number, "replaces": certificate.number, "reason": reason},
+    )
+    _notify(replacement, certificate.user)
+    _render_after_commit([replacement.pk])
+    return replacement
