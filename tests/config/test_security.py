@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.hashers import identify_hasher, make_password
+from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 from django.test import override_settings
 
 from accounts.models import User
@@ -44,9 +44,24 @@ def test_other_security_headers(client, demo_site):
 def test_new_passwords_are_hashed_with_argon2():
     from config.settings import base
 
-    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
-        assert identify_hasher(make_password("Kh0nKaen-2569!")).algorithm == "argon2"
+        encoded = make_password("Kh0nKaen-2569!")
+        assert identify_hasher(encoded).algorithm == "argon2"
+        # Argon2id with OWASP's minimum: 19 MiB, 2 iterations, 1 lane.
+        assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+        assert check_password("Kh0nKaen-2569!", encoded)
+
+
+def test_passwords_hashed_with_django_default_argon2_still_work_and_are_upgraded():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from config.settings import base
+
+    old = Argon2PasswordHasher().encode("Kh0nKaen-2569!", Argon2PasswordHasher().salt())
+    with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+        upgraded = []
+        assert check_password("Kh0nKaen-2569!", old, setter=upgraded.append)
+        assert upgraded == ["Kh0nKaen-2569!"]
 
 
 def test_repeated_failed_logins_are_rate_limited(client):
