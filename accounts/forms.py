@@ -15,6 +15,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .consent import CONSENT_STATEMENTS, OPTIONAL_PURPOSES, REQUIRED_PURPOSES
+from .imports import ImportFileError, check_upload
 from .models import ConsentPurpose, Organisation, User
 
 OTHER_PREFIX = "other"
@@ -394,3 +395,11 @@ class UploadForm(forms.Form):
         label=_("File (.csv in UTF-8 or .xlsx)"),
         help_text=_("The first row holds the column names."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload)
+        except ImportFileError as error:
+            raise forms.ValidationError(error.message) from error
+        return upload

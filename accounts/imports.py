@@ -56,11 +56,19 @@ class ImportReport:
         return bool(self.problems)
 
 
-def read_dataset(uploaded, *, aliases: dict[str, str], required: list[str]) -> tablib.Dataset:
-    """The uploaded CSV or XLSX as a Dataset with the resource's column names."""
+def check_upload(uploaded) -> None:
+    """Type and size, checked before the file is read."""
     name = (getattr(uploaded, "name", "") or "").lower()
+    if not name.endswith((".csv", ".xlsx")):
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
     if uploaded.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB."))
+
+
+def read_dataset(uploaded, *, aliases: dict[str, str], required: list[str]) -> tablib.Dataset:
+    """The uploaded CSV or XLSX as a Dataset with the resource's column names."""
+    check_upload(uploaded)
+    name = (getattr(uploaded, "name", "") or "").lower()
     content = uploaded.read()
     return dataset_from_bytes(content, name, aliases=aliases, required=required)
 

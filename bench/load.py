@@ -262,7 +262,9 @@ def capacity(port, make_steps, threads, seconds):
     for thread in pool:
         thread.join()
     if counts[1]:
-        raise SystemExit(f"{counts[1]} unexpected responses while measuring capacity, e.g. {sample[:2]}")
+        raise SystemExit(
+            f"{counts[1]} unexpected responses while measuring capacity, e.g. {sample[:2]}"
+        )
     return counts[0] / (time.perf_counter() - started)
 
 
@@ -291,8 +293,7 @@ def main():
     print(f"Preparing {args.database}: migrate, collectstatic, seed_demo, {args.joins} logged-in")
     recreate_database(args.pg, args.database)
     subprocess.run(
-        [str(PYTHON), "-c", "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()"]
-        + [args.redis],
+        [str(PYTHON), "-c", "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()", args.redis],
         check=True,
     )
     processes = []
@@ -311,14 +312,23 @@ def main():
             processes.append(process)
 
         start(
-            [str(PYTHON), "manage.py", "run_bbb_emulator", "--port", str(emulator_port)]
-            + ["--secret", BBB_SECRET]
+            [str(PYTHON), "manage.py", "run_bbb_emulator", "--port", str(emulator_port), "--secret", BBB_SECRET]
         )
         start(
-            [str(GUNICORN), "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", str(args.workers), "--log-level", "warning", "--keep-alive", "30"]
+            [str(GUNICORN), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning", "--keep-alive", "30"]
         )
-        start([str(PYTHON), "manage.py", "db_worker", "--backend", "db", "--queue-name", "*", "--no-reload"])
+        start(
+            [
+                str(PYTHON),
+                "manage.py",
+                "db_worker",
+                "--backend",
+                "db",
+                "--queue-name",
+                "*",
+                "--no-reload",
+            ]
+        )
         wait_for(emulator_port, "/bigbluebutton/api/")
         wait_for(port, "/healthz/")
 
@@ -396,16 +406,21 @@ def main():
         )
         outcome = Outcome()
         wall = run_schedule(port, schedule, args.threads, outcome)
-        check = manage(
-            env,
-            "shell",
-            "-c",
-            "from accounts.models import User; from sessions.models import AttendanceEvent; "
-            "print(User.objects.filter(email__startswith='signup').count(), "
-            f"AttendanceEvent.objects.filter(session__round_id={round_id}, "
-            "kind='join_click').count())",
-            capture=True,
-        ).stdout.strip().splitlines()[-1].split()
+        check = (
+            manage(
+                env,
+                "shell",
+                "-c",
+                "from accounts.models import User; from sessions.models import AttendanceEvent; "
+                "print(User.objects.filter(email__startswith='signup').count(), "
+                f"AttendanceEvent.objects.filter(session__round_id={round_id}, "
+                "kind='join_click').count())",
+                capture=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+            .split()
+        )
     finally:
         for process in reversed(processes):
             os.killpg(process.pid, signal.SIGTERM)
