@@ -293,7 +293,12 @@ def main():
     print(f"Preparing {args.database}: migrate, collectstatic, seed_demo, {args.joins} logged-in")
     recreate_database(args.pg, args.database)
     subprocess.run(
-        [str(PYTHON), "-c", "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()", args.redis],
+        [
+            str(PYTHON),
+            "-c",
+            "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()",
+            args.redis,
+        ],
         check=True,
     )
     processes = []
@@ -312,10 +317,29 @@ def main():
             processes.append(process)
 
         start(
-            [str(PYTHON), "manage.py", "run_bbb_emulator", "--port", str(emulator_port), "--secret", BBB_SECRET]
+            [
+                str(PYTHON),
+                "manage.py",
+                "run_bbb_emulator",
+                "--port",
+                str(emulator_port),
+                "--secret",
+                BBB_SECRET,
+            ]
         )
         start(
-            [str(GUNICORN), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning", "--keep-alive", "30"]
+            [
+                str(GUNICORN),
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "30",
+            ]
         )
         start(
             [
