@@ -319,5 +319,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
+        # Wagtail logs every page and snippet action at INFO; its audit log keeps them.
+        "wagtail": {"level": "WARNING"},
     },
 }
