@@ -140,6 +140,16 @@ def _pick(rounds, quizzes, kind) -> dict[int, Quiz]:
     return picked
 
 
+def pick_counted(attempts, scoring: str) -> Attempt | None:
+    """The counted attempt among one participant's attempts on one quiz (in Python)."""
+    submitted = [attempt for attempt in attempts if attempt.status == AttemptStatus.SUBMITTED]
+    if not submitted:
+        return None
+    if scoring == Scoring.BEST:
+        return max(submitted, key=lambda attempt: (attempt.percent, attempt.number))
+    return max(submitted, key=lambda attempt: attempt.number)
+
+
 def counted_results(
     quiz_ids: Iterable[int], user_ids: Iterable[int]
 ) -> dict[tuple[int, int], Attempt]:

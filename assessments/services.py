@@ -130,41 +130,78 @@ def _locked_attempt(user, attempt_id) -> Attempt:
         raise AssessmentError("not_found") from None
 
 
-def _clean_choices(attempt: Attempt, question_id, choice_ids) -> tuple[Question, list[int]]:
+def _clean_answers(attempt: Attempt, answers: dict) -> dict[int, list[int]]:
+    """Check every (question id → choice ids) pair against the attempt; two queries."""
     try:
-        question_id = int(question_id)
-        choice_ids = sorted({int(choice_id) for choice_id in choice_ids})
+        cleaned = {
+            int(question_id): sorted({int(choice_id) for choice_id in choice_ids})
+            for question_id, choice_ids in answers.items()
+        }
     except (TypeError, ValueError):
         raise AssessmentError("invalid_choice") from None
-    if question_id not in attempt.question_order:
+    if not set(cleaned) <= set(attempt.question_order):
         raise AssessmentError("unknown_question")
-    question = Question.objects.get(pk=question_id)
-    valid = set(Choice.objects.filter(question_id=question_id).values_list("pk", flat=True))
-    if not set(choice_ids) <= valid:
-        raise AssessmentError("invalid_choice")
-    if question.kind != QuestionKind.MULTIPLE and len(choice_ids) > 1:
-        raise AssessmentError("one_choice_only")
-    return question, choice_ids
+    kinds = dict(Question.objects.filter(pk__in=cleaned).values_list("pk", "kind"))
+    if set(kinds) != set(cleaned):
+        raise AssessmentError("unknown_question")
+    valid: dict[int, set[int]] = {question_id: set() for question_id in cleaned}
+    for choice_id, question_id in Choice.objects.filter(question_id__in=cleaned).values_list(
+        "pk", "question_id"
+    ):
+        valid[question_id].add(choice_id)
+    for question_id, choice_ids in cleaned.items():
+        if not set(choice_ids) <= valid[question_id]:
+            raise AssessmentError("invalid_choice")
+        if kinds[question_id] != QuestionKind.MULTIPLE and len(choice_ids) > 1:
+            raise AssessmentError("one_choice_only")
+    return cleaned
+
+
+def _store_answers(attempt: Attempt, cleaned: dict[int, list[int]], now) -> None:
+    existing = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(attempt=attempt, question_id__in=cleaned)
+    }
+    to_create, to_update = [], []
+    for question_id, choice_ids in cleaned.items():
+        answer = existing.get(question_id)
+        if answer is None:
+            if choice_ids:
+                to_create.append(
+                    Answer(
+                        attempt=attempt,
+                        question_id=question_id,
+                        choice_ids=choice_ids,
+                        answered_at=now,
+                    )
+                )
+        elif answer.choice_ids != choice_ids:
+            answer.choice_ids = choice_ids
+            answer.answered_at = now
+            to_update.append(answer)
+    Answer.objects.bulk_create(to_create)
+    Answer.objects.bulk_update(to_update, ["choice_ids", "answered_at"])
 
 
 @transaction.atomic
-def save_answer(
-    *, user, attempt_id, question_id, choice_ids, now: datetime.datetime | None = None
-) -> Answer:
-    """Record the choices given to one question (replacing earlier ones); one transaction."""
+def save_answers(*, user, attempt_id, answers: dict, now: datetime.datetime | None = None) -> None:
+    """Record the choices given to some questions (replacing earlier ones); one transaction.
+
+    ``answers`` maps question ids to lists of choice ids; an empty list clears an answer.
+    Nothing is saved if any question or choice is foreign to the attempt.
+    """
     now = now or timezone.now()
     attempt = _locked_attempt(user, attempt_id)
     if attempt.is_submitted:
         raise AssessmentError("already_submitted")
     if _expired(attempt, now):
         raise AssessmentError("deadline_passed")
-    question, choice_ids = _clean_choices(attempt, question_id, choice_ids)
-    answer, _created = Answer.objects.update_or_create(
-        attempt=attempt,
-        question=question,
-        defaults={"choice_ids": choice_ids, "answered_at": now},
-    )
-    return answer
+    _store_answers(attempt, _clean_answers(attempt, answers), now)
+
+
+def save_answer(*, user, attempt_id, question_id, choice_ids, now=None) -> None:
+    """Record one question's choices (what the page's script sends as each is given)."""
+    save_answers(user=user, attempt_id=attempt_id, answers={question_id: choice_ids}, now=now)
 
 
 @dataclass(frozen=True)
@@ -192,21 +229,7 @@ def submit_attempt(
         return SubmitOutcome(attempt, repeated=True)
     late = _expired(attempt, now)
     if answers and not late:
-        cleaned = [_clean_choices(attempt, qid, cids) for qid, cids in answers.items()]
-        existing = {
-            answer.question_id: answer
-            for answer in Answer.objects.filter(attempt=attempt, question_id__in=answers)
-        }
-        for question, choice_ids in cleaned:
-            answer = existing.get(question.pk)
-            if answer is None:
-                Answer.objects.create(
-                    attempt=attempt, question=question, choice_ids=choice_ids, answered_at=now
-                )
-            elif answer.choice_ids != choice_ids:
-                answer.choice_ids = choice_ids
-                answer.answered_at = now
-                answer.save(update_fields=["choice_ids", "answered_at"])
+        _store_answers(attempt, _clean_answers(attempt, answers), now)
     _grade(attempt, now=now)
     return SubmitOutcome(attempt, late=late)
 
