@@ -31,13 +31,15 @@ class QuestionForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        forms = [
-            form
-            for form in self.formsets["choices"].forms
-            if form.has_changed() or form.instance.pk
+        formset = self.formsets["choices"]
+        if not formset.is_valid():  # its own errors are shown with the choices
+            return cleaned
+        live = [
+            form.cleaned_data
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        live = [f for f in forms if not f.cleaned_data.get("DELETE") and f.cleaned_data]
-        correct = sum(1 for f in live if f.cleaned_data.get("is_correct"))
+        correct = sum(1 for data in live if data.get("is_correct"))
         if live and correct == 0:
             self.add_error(None, _("Mark at least one choice as correct."))
         elif kind and kind != "multiple" and correct > 1:

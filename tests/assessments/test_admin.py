@@ -222,3 +222,45 @@ def test_item_analysis_flags_a_question_nobody_gets_right():
     ]
     assert report.items[3].flags == ["nobody"]
     assert report.items[0].discrimination == 1  # upper (1 attempt) right, lower wrong
+
+
+def test_a_trainer_writes_a_question_with_ordered_choices_in_the_admin(client):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    round_ = RoundFactory(number=1)
+    quiz = make_quiz(round_, questions=0)
+    other_quiz = make_quiz(RoundFactory(number=2), questions=0)
+    client.force_login(trainer_of(round_))
+    assert client.get("/admin/snippets/assessments/quiz/add/").status_code == 200
+
+    def post(target, choices, kind="single"):
+        data = nested_form_data(
+            {
+                "quiz": target.pk,
+                "position": 1,
+                "kind": kind,
+                "text": "ขอบเขตใดคือการใช้ไฟฟ้าจากสายส่ง",
+                "points": 1,
+                "explanation": "",
+                "choices": inline_formset(
+                    [{"text": text, "is_correct": correct} for text, correct in choices]
+                ),
+            }
+        )
+        return client.post("/admin/snippets/assessments/question/add/", data)
+
+    # Another round's quiz cannot be chosen; no correct choice is refused.
+    response = post(other_quiz, [("ขอบเขต 1", False), ("ขอบเขต 2", True)])
+    assert response.status_code == 200
+    response = post(quiz, [("ขอบเขต 1", False), ("ขอบเขต 2", False)])
+    assert "กรุณาระบุตัวเลือกที่ถูกต้องอย่างน้อยหนึ่งข้อ" in response.content.decode()
+    assert not Question.objects.exists()
+    response = post(quiz, [("ขอบเขต 1", False), ("ขอบเขต 2", True), ("ขอบเขต 3", False)])
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert question.quiz == quiz
+    assert [(c.text, c.is_correct) for c in question.choices.all()] == [
+        ("ขอบเขต 1", False),
+        ("ขอบเขต 2", True),
+        ("ขอบเขต 3", False),
+    ]
