@@ -79,7 +79,9 @@ def _items(user, quizzes) -> list[tuple[Quiz, ProgressItem]]:
         if in_progress:
             status, tone, action = _("In progress"), "due", _("Continue the test")
         elif best is not None:
-            if best.passed:
+            if quiz.kind == QuizKind.PRE_TEST:  # measures prior knowledge: no verdict
+                status = _("Done: %(score)s%%") % {"score": format_percent(best.percent)}
+            elif best.passed:
                 status = _("Done: %(score)s%% (passed)") % {"score": format_percent(best.percent)}
             else:
                 status = _("Done: %(score)s%% (pass mark %(mark)s%%)") % {

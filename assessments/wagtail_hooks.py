@@ -127,7 +127,7 @@ class QuestionViewSet(SnippetViewSet):
     edit_view_class = ManagedEditView
     delete_view_class = ManagedDeleteView
     list_display = ["text", "quiz", "position", "kind", "points"]
-    list_filter = ["quiz", "kind"]
+    list_filter = ["kind"]
     search_fields = ["text"]
     sort_order_field = "position"
 

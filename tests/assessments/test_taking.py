@@ -5,7 +5,15 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from assessments.models import Answer, Attempt, AttemptStatus, Layout, QuestionKind, Review
+from assessments.models import (
+    Answer,
+    Attempt,
+    AttemptStatus,
+    Layout,
+    QuestionKind,
+    QuizKind,
+    Review,
+)
 from assessments.services import AssessmentError, save_answer, start_attempt, submit_attempt
 from courses.models import Enrolment, EnrolmentStatus
 from tests.factories import RoundFactory, UserFactory
@@ -159,7 +167,7 @@ def test_shuffled_order_is_stable_within_an_attempt(client, round_, participant)
 
 
 def test_result_page_in_thai_shows_what_the_quiz_allows(client, round_, participant):
-    quiz = make_quiz(round_, questions=1, review=Review.EXPLANATIONS)
+    quiz = make_quiz(round_, QuizKind.POST_TEST, questions=1, review=Review.EXPLANATIONS)
     question = quiz.questions.get()
     question.explanation = "เพราะเป็นข้อมูลพื้นฐานของเมือง"
     question.save()
