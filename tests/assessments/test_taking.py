@@ -286,3 +286,38 @@ def test_multiple_choice_partial_credit_is_stored_per_answer(round_, participant
     outcome = submit_attempt(user=participant, attempt_id=attempt.pk, answers={question.pk: chosen})
     assert Answer.objects.get().credit == 0.5
     assert (outcome.attempt.score, outcome.attempt.percent) == (1, 50)
+
+
+def test_a_question_with_an_image_shows_it(client, round_, participant):
+    from wagtail_factories import ImageFactory
+
+    quiz = make_quiz(round_, questions=1)
+    question = quiz.questions.get()
+    question.image = ImageFactory(title="แผนผังขอบเขตก๊าซเรือนกระจก")
+    question.save()
+    attempt = start_attempt(user=participant, quiz=quiz)
+    client.force_login(participant)
+    html = client.get(f"/tests/attempts/{attempt.pk}/").content.decode()
+    assert 'class="quiz-question__image"' in html
+    assert 'alt="แผนผังขอบเขตก๊าซเรือนกระจก"' in html
+
+
+def test_the_plain_form_after_the_deadline_says_so_in_thai_and_shows_the_result(
+    client, round_, participant
+):
+    quiz = make_quiz(round_, questions=2, time_limit_minutes=5)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        attempt = start_attempt(user=participant, quiz=quiz)
+    first = questions_in_order(attempt)[0]
+    client.force_login(participant)
+    with time_machine.travel(start + datetime.timedelta(minutes=6), tick=False):
+        response = client.post(
+            f"/tests/attempts/{attempt.pk}/",
+            {"shown": [first.pk], f"q{first.pk}": correct_ids(first)[0], "action": "submit"},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "หมดเวลาทำแบบทดสอบแล้ว คำตอบที่ให้หลังหมดเวลาจะไม่ถูกนับ" in html
+    assert "คะแนนของคุณ: 0 จาก 2" in html
+    assert not Answer.objects.filter(attempt=attempt, credit__gt=0).exists()
