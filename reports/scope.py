@@ -46,7 +46,7 @@ def report_scope(user) -> Scope:
     return Scope(NOTHING)
 
 
-def scope_queryset(queryset, scope: Scope, *, lao: str | None, round: str | None):  # noqa: A002
+def scope_queryset(queryset, scope: Scope, *, lao: str | None, round: str | None):
     """``queryset`` limited to what ``scope`` may see.
 
     ``lao`` is the lookup path from the queryset's model to the LAO (``""`` when the model is

@@ -82,10 +82,7 @@ def round_cells(scope: Scope, filters: dict) -> dict[tuple, Counter]:
             lao_type=F("user__organisation__lao_type"),
         )
         .annotate(
-            **{
-                status: Count("pk", filter=Q(status=status))
-                for status in AttendanceStatus.values
-            }
+            **{status: Count("pk", filter=Q(status=status)) for status in AttendanceStatus.values}
         )
     ):
         cell = cells[row["round_id"], row["province"], row["lao_type"]]

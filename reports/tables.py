@@ -126,8 +126,11 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     by_province = Table(
         "rounds_by_province",
         _("Per round and province"),
-        [Column("round", _("Round"), "text"), Column("province", _("Province"), "text")]
-        + ROUND_COLUMNS,
+        [
+            Column("round", _("Round"), "text"),
+            Column("province", _("Province"), "text"),
+            *ROUND_COLUMNS,
+        ],
         province_rows,
     )
 
@@ -143,8 +146,11 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     by_lao_type = Table(
         "rounds_by_lao_type",
         _("Per round and LAO type"),
-        [Column("round", _("Round"), "text"), Column("lao_type", _("LAO type"), "text")]
-        + ROUND_COLUMNS,
+        [
+            Column("round", _("Round"), "text"),
+            Column("lao_type", _("LAO type"), "text"),
+            *ROUND_COLUMNS,
+        ],
         type_rows,
     )
     return RoundReport(rounds, by_round, by_province, by_lao_type, round_chart(by_round_rows))

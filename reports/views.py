@@ -103,9 +103,7 @@ class MissingLaoView(ReportView):
         organisations = selectors.organisations_without_registration(self.scope, self.filters)
         if self.kwargs.get("table") is not None:
             return {"missing": tables.missing_table(organisations)}
-        self.page = Paginator(organisations, self.page_size).get_page(
-            self.request.GET.get("page")
-        )
+        self.page = Paginator(organisations, self.page_size).get_page(self.request.GET.get("page"))
         self.table = tables.missing_table(self.page.object_list)
         return {"missing": self.table}
 
