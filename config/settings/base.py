@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.users_app.UsersAppConfig",  # wagtail.users with role and province
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
