@@ -1,0 +1,139 @@
+"""What the tests tell other apps: the post-test condition, my-training lines, join checks."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courses.completion import CompletionCondition, ConditionOutcome
+from courses.progress import JoinBlocker, ProgressItem
+
+from .models import Attempt, AttemptStatus, Quiz, QuizKind
+from .selectors import counted_results, pick_counted, quizzes_by_round
+
+
+def format_percent(value) -> str:
+    """70.00 → "70", 66.67 → "66.67"."""
+    text = f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class PostTestPassedCondition(CompletionCondition):
+    """``post_test_passed``: the participant's counted attempt on the round's post-test (or
+    the programme's, when the round has none) reaches the pass mark. A round with no
+    post-test at all counts as met."""
+
+    kind = "post_test_passed"
+    label = gettext_lazy("Post-test passed")
+
+    def evaluate(self, *, user_ids, rounds, params):
+        rounds = list(rounds)
+        user_ids = list(user_ids)
+        quizzes = quizzes_by_round(rounds, QuizKind.POST_TEST)
+        counted = counted_results({quiz.pk for quiz in quizzes.values()}, user_ids)
+        outcomes = {}
+        for round_ in rounds:
+            quiz = quizzes.get(round_.pk)
+            for user_id in user_ids:
+                if quiz is None:
+                    outcome = ConditionOutcome(True, _("This round has no post-test."))
+                else:
+                    outcome = _outcome(quiz, counted.get((quiz.pk, user_id)))
+                outcomes[(user_id, round_.pk)] = outcome
+        return outcomes
+
+    def describe(self, params):
+        return _("The post-test is passed (the round's, or the programme's if the round has none).")
+
+
+def _outcome(quiz: Quiz, attempt: Attempt | None) -> ConditionOutcome:
+    if attempt is None:
+        return ConditionOutcome(
+            False, _("%(quiz)s: not taken yet (pass mark %(mark)s%%)") % _marks(quiz)
+        )
+    detail = _("%(quiz)s: %(score)s%% (pass mark %(mark)s%%)") % {
+        **_marks(quiz),
+        "score": format_percent(attempt.percent),
+    }
+    return ConditionOutcome(bool(attempt.passed), detail)
+
+
+def _marks(quiz):
+    return {"quiz": quiz.title, "mark": format_percent(quiz.pass_percent)}
+
+
+def _items(user, quizzes) -> list[tuple[Quiz, ProgressItem]]:
+    """A progress line for each quiz: two queries for any number of quizzes."""
+    quizzes = list(quizzes)
+    if not quizzes:
+        return []
+    attempts = Attempt.objects.filter(user=user, quiz__in=quizzes).order_by("quiz_id", "number")
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    items = []
+    for quiz in quizzes:
+        taken = by_quiz.get(quiz.pk, [])
+        best = pick_counted(taken, quiz.scoring)
+        url = reverse("assessments:quiz", args=[quiz.pk])
+        in_progress = any(a.status == AttemptStatus.IN_PROGRESS for a in taken)
+        if in_progress:
+            status, tone, action = _("In progress"), "due", _("Continue the test")
+        elif best is not None:
+            if best.passed:
+                status = _("Done: %(score)s%% (passed)") % {"score": format_percent(best.percent)}
+            else:
+                status = _("Done: %(score)s%% (pass mark %(mark)s%%)") % {
+                    "score": format_percent(best.percent),
+                    "mark": format_percent(quiz.pass_percent),
+                }
+            tone = "done" if best.passed or quiz.kind == QuizKind.PRE_TEST else "missing"
+            action = _("See the result")
+        else:
+            status, tone, action = _("Not taken yet"), "due", _("Take the test")
+        order = 20 if quiz.kind == QuizKind.PRE_TEST else 70
+        items.append(
+            (
+                quiz,
+                ProgressItem(
+                    label=quiz.title, status=status, tone=tone, url=url, action=action, order=order
+                ),
+            )
+        )
+    return items
+
+
+def my_training_round_items(user, rounds) -> dict[int, list[ProgressItem]]:
+    """The round's own tests on its card (programme-wide tests go on the programme card)."""
+    rounds = list(rounds)
+    quizzes = Quiz.objects.published().filter(round__in=[r.pk for r in rounds]).order_by("pk")
+    items: dict[int, list[ProgressItem]] = {}
+    for quiz, item in _items(user, quizzes):
+        items.setdefault(quiz.round_id, []).append(item)
+    return items
+
+
+def my_training_programme_items(user, programme) -> list[ProgressItem]:
+    quizzes = Quiz.objects.published().filter(programme=programme, round__isnull=True)
+    return [item for _quiz, item in _items(user, quizzes.order_by("pk"))]
+
+
+def pre_test_join_check(user, round_) -> JoinBlocker | None:
+    """A pre-test marked "required before joining round 1" holds back round 1's Join."""
+    if round_.number != 1:
+        return None
+    quizzes = list(
+        Quiz.objects.published()
+        .filter(kind=QuizKind.PRE_TEST, required_before_join=True)
+        .for_rounds([round_])
+    )
+    own = [quiz for quiz in quizzes if quiz.round_id == round_.pk]
+    quiz = (own or quizzes or [None])[0]
+    if quiz is None:
+        return None
+    if Attempt.objects.submitted().filter(quiz=quiz, user=user).exists():
+        return None
+    return JoinBlocker(
+        message=_("Please take the pre-test before joining the first live session."),
+        url=reverse("assessments:quiz", args=[quiz.pk]),
+        action=_("Take the pre-test"),
+    )

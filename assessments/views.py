@@ -1,0 +1,243 @@
+"""Taking a test: the quiz page, an attempt (one page or one question per screen), the result.
+
+Every answer is saved on the server as it is given: by the page's script (one small POST per
+change) or, without JavaScript, by the form's buttons. A reload shows the saved answers and
+the time left, which the server computes from the attempt's deadline.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from .models import Answer, Attempt, Layout, Question, Quiz, Review
+from .selectors import pick_counted
+from .services import (
+    AssessmentError,
+    can_take,
+    close_expired_attempt,
+    save_answers,
+    start_attempt,
+    submit_attempt,
+)
+
+
+def get_quiz_for_participant(user, pk) -> Quiz:
+    """A published quiz the user may take or has taken, else 404."""
+    quiz = get_object_or_404(Quiz.objects.published().select_related("round", "programme"), pk=pk)
+    if not (can_take(user, quiz) or Attempt.objects.filter(quiz=quiz, user=user).exists()):
+        raise Http404
+    return quiz
+
+
+def get_attempt_for_user(user, pk) -> Attempt:
+    """The user's own attempt, or 404 (never another participant's)."""
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz", "quiz__round"), pk=pk, user=user
+    )
+
+
+def answers_from_post(post, question_ids) -> dict[int, list[str]]:
+    """``q<id>`` fields of the form for the questions shown on the page."""
+    return {question_id: post.getlist(f"q{question_id}") for question_id in question_ids}
+
+
+class QuizView(LoginRequiredMixin, TemplateView):
+    template_name = "assessments/quiz.html"
+
+    def get_context_data(self, **kwargs):
+        quiz = get_quiz_for_participant(self.request.user, self.kwargs["pk"])
+        attempts = list(
+            Attempt.objects.filter(quiz=quiz, user=self.request.user).order_by("number")
+        )
+        current = next((a for a in attempts if not a.is_submitted), None)
+        if current is not None:
+            current = close_expired_attempt(current)
+            if current.is_submitted:
+                current = None
+        submitted = [a for a in attempts if a.is_submitted]
+        now = timezone.now()
+        return super().get_context_data(
+            quiz=quiz,
+            attempts=submitted,
+            current=current,
+            counted=pick_counted(attempts, quiz.scoring),
+            attempts_left=max(0, quiz.max_attempts - len(attempts)),
+            question_count=quiz.questions.count(),
+            is_open=quiz.is_open(now),
+            not_open_yet=bool(quiz.opens_at and now < quiz.opens_at),
+            **kwargs,
+        )
+
+
+class StartView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        quiz = get_quiz_for_participant(request.user, pk)
+        try:
+            attempt = start_attempt(user=request.user, quiz=quiz)
+        except AssessmentError as error:
+            messages.error(request, error.message)
+            return redirect("assessments:quiz", pk=quiz.pk)
+        return redirect("assessments:attempt", pk=attempt.pk)
+
+
+def attempt_questions(attempt: Attempt) -> list[dict]:
+    """The attempt's questions in its order, choices in its order, with the saved answers."""
+    questions = {
+        question.pk: question
+        for question in Question.objects.filter(pk__in=attempt.question_order)
+        .select_related("image")
+        .prefetch_related("choices")
+    }
+    saved = {
+        answer.question_id: answer.choice_ids for answer in Answer.objects.filter(attempt=attempt)
+    }
+    rows = []
+    for question_id in attempt.question_order:
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        choices = {choice.pk: choice for choice in question.choices.all()}
+        order = attempt.choice_order(question_id, list(choices))
+        chosen = set(saved.get(question_id, []))
+        rows.append(
+            {
+                "number": len(rows) + 1,
+                "question": question,
+                "choices": [{"choice": choices[pk], "checked": pk in chosen} for pk in order],
+                "answered": bool(chosen),
+                "chosen": chosen,
+            }
+        )
+    return rows
+
+
+def clock(seconds: int | None) -> str:
+    """1234 → "20:34" (minutes:seconds), for the time left."""
+    if seconds is None:
+        return ""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class AttemptView(LoginRequiredMixin, TemplateView):
+    template_name = "assessments/attempt.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.attempt = get_attempt_for_user(request.user, kwargs["pk"])
+        if not self.attempt.is_submitted:
+            self.attempt = close_expired_attempt(self.attempt)
+            if self.attempt.is_submitted:
+                messages.warning(request, AssessmentError.MESSAGES["deadline_passed"])
+        if self.attempt.is_submitted:
+            return redirect("assessments:result", pk=self.attempt.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def current_index(self, rows) -> int | None:
+        if self.attempt.quiz.layout != Layout.ONE:
+            return None
+        try:
+            index = int(self.request.GET.get("q", self.request.POST.get("q", 1))) - 1
+        except ValueError:
+            index = 0
+        return min(max(index, 0), len(rows) - 1)
+
+    def get_context_data(self, **kwargs):
+        rows = attempt_questions(self.attempt)
+        index = self.current_index(rows)
+        shown = rows if index is None else [rows[index]]
+        seconds_left = self.attempt.seconds_left()
+        return super().get_context_data(
+            attempt=self.attempt,
+            quiz=self.attempt.quiz,
+            rows=shown,
+            all_rows=rows,
+            index=index,
+            step=None if index is None else index + 1,
+            total=len(rows),
+            answered=sum(1 for row in rows if row["answered"]),
+            seconds_left=seconds_left,
+            time_left=clock(seconds_left),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        question_ids = []
+        for value in request.POST.getlist("shown"):
+            if value.isdigit():
+                question_ids.append(int(value))
+        answers = answers_from_post(request.POST, question_ids)
+        action = request.POST.get("action", "save")
+        url = reverse("assessments:attempt", args=[self.attempt.pk])
+        try:
+            if action == "submit":
+                outcome = submit_attempt(
+                    user=request.user, attempt_id=self.attempt.pk, answers=answers
+                )
+                if outcome.late:
+                    messages.warning(request, AssessmentError.MESSAGES["deadline_passed"])
+                return redirect("assessments:result", pk=self.attempt.pk)
+            if answers:
+                save_answers(user=request.user, attempt_id=self.attempt.pk, answers=answers)
+        except AssessmentError as error:
+            messages.error(request, error.message)
+            if error.code in {"deadline_passed", "already_submitted"}:
+                return redirect("assessments:attempt", pk=self.attempt.pk)
+        step = request.POST.get("q", "")
+        if step.isdigit():
+            target = int(step) + (1 if action == "next" else -1 if action == "prev" else 0)
+            return redirect(f"{url}?q={max(target, 1)}")
+        return redirect(url)
+
+
+class AnswerView(LoginRequiredMixin, View):
+    """The page's script saves each answer here as it is given (JSON reply)."""
+
+    raise_exception = True
+
+    def post(self, request, pk):
+        attempt = get_attempt_for_user(request.user, pk)
+        question_id = request.POST.get("question", "")
+        try:
+            save_answers(
+                user=request.user,
+                attempt_id=attempt.pk,
+                answers={question_id: request.POST.getlist("choice")},
+            )
+        except AssessmentError as error:
+            status = 409 if error.code in {"already_submitted", "deadline_passed"} else 400
+            return JsonResponse(
+                {"ok": False, "code": error.code, "message": str(error.message)}, status=status
+            )
+        attempt.refresh_from_db(fields=["deadline"])
+        return JsonResponse({"ok": True, "seconds_left": attempt.seconds_left()})
+
+
+class ResultView(LoginRequiredMixin, TemplateView):
+    template_name = "assessments/result.html"
+
+    def get_context_data(self, **kwargs):
+        attempt = get_attempt_for_user(self.request.user, self.kwargs["pk"])
+        if not attempt.is_submitted:
+            attempt = close_expired_attempt(attempt)
+        if not attempt.is_submitted:
+            raise Http404
+        quiz = attempt.quiz
+        show_answers = quiz.review in {Review.ANSWERS, Review.EXPLANATIONS}
+        rows = attempt_questions(attempt) if show_answers else []
+        credits = dict(attempt.answers.values_list("question_id", "credit")) if show_answers else {}
+        for row in rows:
+            row["credit"] = credits.get(row["question"].pk)
+            row["correct"] = row["credit"] is not None and row["credit"] >= 1
+        return super().get_context_data(
+            attempt=attempt,
+            quiz=quiz,
+            rows=rows,
+            show_answers=show_answers,
+            show_explanations=quiz.review == Review.EXPLANATIONS,
+            **kwargs,
+        )
