@@ -10,11 +10,12 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.models import Organisation
+from assessments.selectors import round_test_summary
 from certificates.models import Certificate
 from courses.models import Enrolment, EnrolmentStatus, Round
 from sessions.models import AttendanceRecord, AttendanceStatus
 
-from .scope import Scope, scope_queryset
+from .scope import PROVINCE, Scope, scope_queryset
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL]
 ROUND_MEASURES = [
@@ -109,6 +110,22 @@ def round_cells(scope: Scope, filters: dict) -> dict[tuple, Counter]:
     ):
         cells[row["round_id"], row["province"], row["lao_type"]]["certified"] += row["certified"]
     return cells
+
+
+def test_summary(scope: Scope, filters: dict, round_ids: list[int]) -> dict[int, dict]:
+    """Pre/post-test averages, learning gain and passes per round, from the assessments app,
+    for the participants the scope and filters leave (two to four queries)."""
+    user_ids = None
+    if scope.kind == PROVINCE or any(filters.get(k) for k in ("province", "district", "lao_type")):
+        enrolments = scope_queryset(
+            Enrolment.objects.filter(round_id__in=round_ids, status=EnrolmentStatus.ENROLLED),
+            scope,
+            lao="user__organisation",
+            round="round",
+        )
+        enrolments = _filter_by_lao(enrolments, "user__organisation", filters)
+        user_ids = list(enrolments.order_by().values_list("user_id", flat=True).distinct())
+    return round_test_summary(round_ids, user_ids=user_ids)
 
 
 def roll_up(cells: dict[tuple, Counter], key) -> dict:

@@ -16,7 +16,7 @@ from .scope import Scope
 class Column:
     key: str
     label: str
-    kind: str = "int"  # "text", "int", "percent" or "yesno"
+    kind: str = "int"  # "text", "int", "decimal", "percent" or "yesno"
 
 
 @dataclass
@@ -71,6 +71,12 @@ ROUND_COLUMNS = [
     Column("attended", _("Attended (present or partly)")),
     Column("certified", _("Certified")),
 ]
+TEST_COLUMNS = [
+    Column("pre_avg", _("Pre-test average (%)"), "decimal"),
+    Column("post_avg", _("Post-test average (%)"), "decimal"),
+    Column("gain_avg", _("Learning gain (points)"), "decimal"),
+    Column("post_passed", _("Passed the post-test")),
+]
 
 
 def _round_row(counts: Counter) -> dict:
@@ -97,11 +103,14 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     if filters.get("round"):
         rounds = [r for r in rounds if r.pk == filters["round"].pk]
     cells = selectors.round_cells(scope, filters)
+    tests = selectors.test_summary(scope, filters, [r.pk for r in rounds])
 
     per_round = selectors.roll_up(cells, lambda key: key[0])
     by_round_rows = []
     for round_ in rounds:
         row = {"round": round_label(round_), **_round_row(per_round.get(round_.pk, Counter()))}
+        summary = tests.get(round_.pk, {})
+        row.update({column.key: summary.get(column.key) for column in TEST_COLUMNS})
         by_round_rows.append(row)
     total = Counter()
     for round_ in rounds:
@@ -109,9 +118,13 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     by_round = Table(
         "rounds",
         _("Per round"),
-        [Column("round", _("Round"), "text"), *ROUND_COLUMNS],
+        [Column("round", _("Round"), "text"), *ROUND_COLUMNS, *TEST_COLUMNS],
         by_round_rows,
-        total={"round": _("Total"), **_round_row(total)},
+        total={
+            "round": _("Total"),
+            **_round_row(total),
+            "post_passed": sum(row["post_passed"] or 0 for row in by_round_rows),
+        },
     )
 
     names = {r.pk: round_label(r) for r in rounds}

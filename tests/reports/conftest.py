@@ -3,7 +3,10 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import LaoType, Role
+from assessments.models import QuizKind
+from assessments.services import start_attempt, submit_attempt
 from courses.models import Enrolment, EnrolmentStatus
+from tests.assessments.factories import correct_ids, make_quiz, wrong_ids
 from tests.factories import OrganisationFactory, ProgrammeFactory, RoundFactory, UserFactory
 
 from .factories import issue_certificate, record_attendance
@@ -26,6 +29,16 @@ class World:
 
 def enrol(user, round_, status=EnrolmentStatus.ENROLLED):
     return Enrolment.objects.create(user=user, round=round_, status=status)
+
+
+def take_test(user, quiz, right: int):
+    """Answer the first ``right`` of the quiz's questions correctly, the others wrongly."""
+    attempt = start_attempt(user=user, quiz=quiz)
+    answers = {
+        question.pk: (correct_ids if index < right else wrong_ids)(question)[:1]
+        for index, question in enumerate(quiz.questions.order_by("position", "pk"))
+    }
+    submit_attempt(user=user, attempt_id=attempt.pk, answers=answers)
 
 
 def build_world(extra_per_lao: int = 0) -> World:
@@ -90,6 +103,13 @@ def build_world(extra_per_lao: int = 0) -> World:
     record_attendance(cm_b, round_1, "partial")
     issue_certificate(cm_a, round_1)
     issue_certificate(cm_b, round_1, revoked=True)
+    # Tests of round 1 (pass mark 60 %): cm_a 25 % -> 100 %, cm_b 50 % -> 50 %.
+    pre = make_quiz(round_1, QuizKind.PRE_TEST, questions=4)
+    post = make_quiz(round_1, QuizKind.POST_TEST, questions=4)
+    take_test(cm_a, pre, 1)
+    take_test(cm_a, post, 4)
+    take_test(cm_b, pre, 2)
+    take_test(cm_b, post, 2)
     # Chom Thong: wait-listed in round 1 only.  Mueang Na: nobody.
     enrol(UserFactory(organisation=chiang_mai[1]), round_1, EnrolmentStatus.WAITLISTED)
     # Khon Kaen city: one officer, absent in round 2.  Nong Ruea: excused, cancelled later.
@@ -106,6 +126,8 @@ def build_world(extra_per_lao: int = 0) -> World:
             enrol(user, round_1)
             record_attendance(user, round_1, "present")
             issue_certificate(user, round_1)
+            take_test(user, pre, 3)
+            take_test(user, post, 4)
 
     return World(
         programme=programme,
