@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LaoType
@@ -28,8 +29,9 @@ class Table:
     total: dict | None = None
     links: dict = field(default_factory=dict)  # row index -> URL query for drill-down
 
-    def cells(self, row):
-        return [(column, row.get(column.key)) for column in self.columns]
+    def cells(self, row) -> list[tuple[str, str]]:
+        """(text, CSS class) per column, formatted here so the template only prints."""
+        return [display(column, row.get(column.key)) for column in self.columns]
 
     @property
     def body(self):
@@ -38,6 +40,18 @@ class Table:
     @property
     def total_cells(self):
         return self.cells(self.total) if self.total else None
+
+
+def display(column: Column, value) -> tuple[str, str]:
+    if column.kind == "yesno":
+        return (gettext("Yes") if value else gettext("No")), f"report__yesno--{bool(value)}"
+    if value is None or value == "":
+        return "—", f"report__{column.kind}"
+    if column.kind == "percent":
+        return f"{value:.1f}%", "report__percent"
+    if column.kind == "decimal":
+        return f"{value:.1f}", "report__decimal"
+    return str(value), f"report__{column.kind}"
 
 
 def lao_type_label(value) -> str:
