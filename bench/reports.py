@@ -99,7 +99,7 @@ def load(laos: int, participants: int, rng: random.Random) -> dict:
         [
             User(
                 email=f"p{n}@example.com",
-                password="!",
+                password="!",  # noqa: S106 (unusable password: no login)
                 first_name=f"ผู้เข้าอบรม{n}",
                 last_name="ทดสอบ",
                 organisation=reached[n % len(reached)],
