@@ -112,12 +112,14 @@ class RoundReport:
         return {t.key: t for t in (self.by_round, self.by_province, self.by_lao_type)}
 
 
-def build_round_report(scope: Scope, filters: dict) -> RoundReport:
+def build_round_report(scope: Scope, filters: dict, *, with_tests: bool = True) -> RoundReport:
+    """The round tables; ``with_tests=False`` leaves the test columns empty (exports of the
+    other tables do not need them)."""
     rounds = list(selectors.rounds_in_scope(scope).select_related("programme"))
     if filters.get("round"):
         rounds = [r for r in rounds if r.pk == filters["round"].pk]
     cells = selectors.round_cells(scope, filters)
-    tests = selectors.test_summary(scope, filters, [r.pk for r in rounds])
+    tests = selectors.test_summary(scope, filters, [r.pk for r in rounds]) if with_tests else {}
 
     per_round = selectors.roll_up(cells, lambda key: key[0])
     by_round_rows = []

@@ -69,7 +69,10 @@ class RoundReportView(ReportView):
     export_name = "rounds"
 
     def build(self):
-        self.report = tables.build_round_report(self.scope, self.filters)
+        table = self.kwargs.get("table")
+        self.report = tables.build_round_report(
+            self.scope, self.filters, with_tests=table in (None, "rounds")
+        )
         return self.report.tables
 
     def get_context_data(self, **kwargs):
