@@ -102,17 +102,31 @@ def _items(user, quizzes) -> list[tuple[Quiz, ProgressItem]]:
     return items
 
 
+# The round hook runs first on "การอบรมของฉัน" and fetches the programme-wide tests along
+# with the rounds' own (one query); it leaves their lines on the request's user object for
+# the programme hook, which then needs no query of its own.
+PROGRAMME_ITEMS_ATTRIBUTE = "_assessments_programme_items"
+
+
 def my_training_round_items(user, rounds) -> dict[int, list[ProgressItem]]:
     """The round's own tests on its card (programme-wide tests go on the programme card)."""
     rounds = list(rounds)
-    quizzes = Quiz.objects.published().filter(round__in=[r.pk for r in rounds]).order_by("pk")
+    quizzes = list(Quiz.objects.published().for_rounds(rounds).order_by("pk"))
     items: dict[int, list[ProgressItem]] = {}
+    programme_items: dict[int, list[ProgressItem]] = {r.programme_id: [] for r in rounds}
     for quiz, item in _items(user, quizzes):
-        items.setdefault(quiz.round_id, []).append(item)
+        if quiz.round_id:
+            items.setdefault(quiz.round_id, []).append(item)
+        else:
+            programme_items.setdefault(quiz.programme_id, []).append(item)
+    setattr(user, PROGRAMME_ITEMS_ATTRIBUTE, programme_items)
     return items
 
 
 def my_training_programme_items(user, programme) -> list[ProgressItem]:
+    cached = getattr(user, PROGRAMME_ITEMS_ATTRIBUTE, {})
+    if programme.pk in cached:
+        return cached[programme.pk]
     quizzes = Quiz.objects.published().filter(programme=programme, round__isnull=True)
     return [item for _quiz, item in _items(user, quizzes.order_by("pk"))]
 

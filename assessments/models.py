@@ -23,6 +23,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from .forms import QuestionForm, QuizForm
+
 
 class QuizKind(models.TextChoices):
     PRE_TEST = "pre", _("Pre-test")
@@ -123,6 +125,7 @@ class Quiz(index.Indexed, ClusterableModel):
 
     objects = QuizQuerySet.as_manager()
 
+    base_form_class = QuizForm
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("is_published")]),
@@ -222,6 +225,7 @@ class Question(index.Indexed, ClusterableModel):
         _("points"), default=1, validators=[MinValueValidator(1)]
     )
 
+    base_form_class = QuestionForm
     panels = [
         FieldRowPanel([FieldPanel("quiz"), FieldPanel("position")]),
         FieldPanel("kind"),

@@ -1,4 +1,11 @@
+from django.http import Http404
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets.button import ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.completion import COMPLETION_CONDITION_HOOK
 from courses.progress import (
@@ -13,6 +20,7 @@ from .completion import (
     my_training_round_items,
     pre_test_join_check,
 )
+from .models import Question, Quiz
 
 
 @hooks.register(COMPLETION_CONDITION_HOOK)
@@ -33,3 +41,119 @@ def quiz_programme_items(user, programme):
 @hooks.register(JOIN_CHECK_HOOK)
 def pre_test_before_round_one(user, round_):
     return pre_test_join_check(user, round_)
+
+
+# --- Authoring in the admin: tests and their questions (snippets) --------------------
+
+
+class ManagedQuerysetMixin:
+    """Index, edit and delete views see only the objects the user manages."""
+
+    def managed(self):
+        from .access import questions_managed_by, quizzes_managed_by
+
+        if self.model is Quiz:
+            return quizzes_managed_by(self.request.user)
+        return questions_managed_by(self.request.user)
+
+
+class QuizIndexView(ManagedQuerysetMixin, snippet_views.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(pk__in=self.managed().values("pk"))
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        buttons += [
+            ListingButton(
+                _("Report"),
+                url=reverse("assessments_admin:report", args=[instance.pk]),
+                icon_name="table",
+                priority=5,
+            ),
+            ListingButton(
+                _("Import questions"),
+                url=reverse("assessments_admin:import", args=[instance.pk]),
+                icon_name="upload",
+                priority=6,
+            ),
+            ListingButton(
+                _("Export questions (XLSX)"),
+                url=reverse("assessments_admin:export", args=[instance.pk, "xlsx"]),
+                icon_name="download",
+                priority=7,
+            ),
+        ]
+        return buttons
+
+
+class QuestionIndexView(ManagedQuerysetMixin, snippet_views.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(pk__in=self.managed().values("pk"))
+
+
+class ManagedEditView(ManagedQuerysetMixin, snippet_views.EditView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.managed().filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class ManagedDeleteView(ManagedQuerysetMixin, snippet_views.DeleteView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.managed().filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = _("Tests")
+    index_view_class = QuizIndexView
+    edit_view_class = ManagedEditView
+    delete_view_class = ManagedDeleteView
+    list_display = ["title", "kind", "round", "programme", "is_published"]
+    list_filter = ["kind", "programme", "is_published"]
+    search_fields = ["title"]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    index_view_class = QuestionIndexView
+    edit_view_class = ManagedEditView
+    delete_view_class = ManagedDeleteView
+    list_display = ["text", "quiz", "position", "kind", "points"]
+    list_filter = ["quiz", "kind"]
+    search_fields = ["text"]
+    sort_order_field = "position"
+
+
+class TestsViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Pre- and post-tests")
+    menu_icon = "tasks"
+    menu_order = 250
+    items = (QuizViewSet, QuestionViewSet)
+
+
+register_snippet(TestsViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_assessment_admin_urls():
+    from . import admin_views
+
+    urls = [
+        path("<int:pk>/report/", admin_views.QuizReportView.as_view(), name="report"),
+        path(
+            "<int:pk>/report/<str:what>/<str:fmt>/",
+            admin_views.QuizReportExportView.as_view(),
+            name="report_export",
+        ),
+        path("<int:pk>/import/", admin_views.QuestionImportView.as_view(), name="import"),
+        path("<int:pk>/export/<str:fmt>/", admin_views.QuestionExportView.as_view(), name="export"),
+    ]
+    return [path("tests/", include((urls, "assessments_admin"), namespace="assessments_admin"))]

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_USERS, seed_organisations, seed_users
 from accounts.models import Role
+from assessments.demo import seed_assessments
 from certificates.demo import seed_certificates
 from cms.demo import ensure_wagtail_base_rows, seed_pages
 from courses.demo import seed_programme
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         programme = seed_programme(trainers=[users[Role.TRAINER]])
         seed_pages(programme)
         seed_sandbox(users[Role.PARTICIPANT])
+        seed_assessments(programme)
         seed_certificates(programme)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo-only logins:"))
