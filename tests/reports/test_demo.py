@@ -15,6 +15,7 @@ def test_the_demo_coordinator_sees_chiang_mais_demo_laos_still_to_follow_up(clie
     missing = client.get("/reports/coverage/missing/").content.decode()
     assert "เทศบาลนครเชียงใหม่" in missing
     assert "เทศบาลนครขอนแก่น" not in missing
+    assert "053-000201" in missing  # the directory's contact data, to follow up
 
 
 def test_the_demo_admin_finds_the_dashboards_in_the_wagtail_menu(client, demo_site):
