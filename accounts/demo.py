@@ -118,6 +118,14 @@ DEMO_USERS = [
 ]
 
 
+# Made-up contact data for some demo LAOs, so the coordinator's follow-up list shows some.
+DEMO_CONTACTS = {
+    "5020201": ("053-000201", "demo-chomthong@example.go.th"),
+    "5040301": ("053-000301", ""),
+    "4040201": ("043-000201", "demo-nongruea@example.go.th"),
+}
+
+
 def seed_organisations() -> list[Organisation]:
     organisations = []
     for dla_code, lao_type, name_th, name_en, province_code, district_code in DEMO_ORGANISATIONS:
@@ -129,6 +137,8 @@ def seed_organisations() -> list[Organisation]:
                 "name_en": name_en,
                 "province_code": province_code,
                 "district_code": district_code,
+                "phone": DEMO_CONTACTS.get(dla_code, ("", ""))[0],
+                "email": DEMO_CONTACTS.get(dla_code, ("", ""))[1],
             },
         )
         organisations.append(organisation)

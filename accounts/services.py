@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable
 
+import geothai
 from allauth.account.models import EmailAddress
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.contenttypes.models import ContentType
@@ -16,7 +17,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from .consent import OPTIONAL_PURPOSES, PRIVACY_NOTICE_VERSION, REQUIRED_PURPOSES
-from .models import ConsentPurpose, ConsentRecord, Organisation, User
+from .models import ConsentPurpose, ConsentRecord, Organisation, Role, User
 from .personal_data import run_consent_withdrawn_hooks, run_erasure_hooks
 
 # Fields a participant fills in about themselves (sign-up, profile, nominated import).
@@ -51,12 +52,53 @@ class AccountError(Exception):
         "already_erased": _("This account has already been deleted."),
         "staff_account": _("Staff accounts are closed by a DLA administrator, not from this page."),
         "email_taken": _("An account with this e-mail address already exists."),
+        "unknown_role": _("Unknown role."),
+        "province_required": _("Choose the province a provincial coordinator follows."),
+        "unknown_province": _("Unknown province code."),
     }
 
     def __init__(self, code: str):
         self.code = code
         self.message = self.MESSAGES[code]
         super().__init__(code)
+
+
+# --- Roles -------------------------------------------------------------------------------
+
+
+def change_role(*, user: User, role: str, coordinated_province_code: str = "", changed_by) -> bool:
+    """Give ``user`` a role (and, for a coordinator, a province); audited in Wagtail's history.
+
+    Returns whether anything changed. Only coordinators keep a province.
+    """
+    if role not in Role.values:
+        raise AccountError("unknown_role")
+    province = coordinated_province_code if role == Role.PROVINCIAL_COORDINATOR else ""
+    if role == Role.PROVINCIAL_COORDINATOR:
+        if not province:
+            raise AccountError("province_required")
+        if not geothai.province(province):
+            raise AccountError("unknown_province")
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        before = (current.role, current.coordinated_province_code)
+        if before == (role, province):
+            return False
+        User.objects.filter(pk=user.pk).update(role=role, coordinated_province_code=province)
+        user.role, user.coordinated_province_code = role, province
+        log(
+            instance=user,
+            action="esc.accounts.role_changed",
+            user=changed_by,
+            title=user.email,
+            data={
+                "role_before": before[0],
+                "province_before": before[1],
+                "role": role,
+                "province": province,
+            },
+        )
+    return True
 
 
 # --- Registration and profile ---------------------------------------------------------

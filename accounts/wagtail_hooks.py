@@ -1,3 +1,4 @@
+import geothai
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -6,9 +7,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import LogFormatter
 
 from .admin_views import OrganisationExportView, OrganisationImportView
-from .models import Organisation
+from .models import Organisation, Role
 
 
 class OrganisationIndexView(IndexView):
@@ -96,3 +98,23 @@ def register_account_log_actions(actions):
         _("Nominated participants imported"),
         _("Nominated participants imported"),
     )
+
+
+@hooks.register("register_log_actions")
+def register_role_change_log_action(actions):
+    @actions.register_action("esc.accounts.role_changed")
+    class RoleChanged(LogFormatter):
+        label = _("Role changed")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Role changed from %(before)s to %(after)s") % {
+                "before": _role_text(data.get("role_before"), data.get("province_before")),
+                "after": _role_text(data.get("role"), data.get("province")),
+            }
+
+
+def _role_text(role: str | None, province_code: str | None) -> str:
+    label = str(Role(role).label) if role in Role.values else (role or "—")
+    province = geothai.province(province_code or "")
+    return f"{label} ({province.name_th})" if province else label

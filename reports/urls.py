@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("reports/", views.RoundReportView.as_view(), name="rounds"),
+    path(
+        "reports/export/<slug:table>.<str:fmt>",
+        views.RoundReportView.as_view(),
+        name="rounds_export",
+    ),
+    path("reports/coverage/", views.CoverageReportView.as_view(), name="coverage"),
+    path(
+        "reports/coverage/export/<slug:table>.<str:fmt>",
+        views.CoverageReportView.as_view(),
+        name="coverage_export",
+    ),
+    path("reports/coverage/missing/", views.MissingLaoView.as_view(), name="missing"),
+    path(
+        "reports/coverage/missing/export/<slug:table>.<str:fmt>",
+        views.MissingLaoView.as_view(),
+        name="missing_export",
+    ),
+]

@@ -1,0 +1,114 @@
+"""Oversight dashboards: thin views over ``tables`` (what) and ``scope`` (who sees it)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from . import selectors, tables
+from .exports import EXPORT_TYPES, export_response
+from .forms import ReportFilterForm, province_name
+from .scope import PROVINCE, report_scope
+
+
+class ReportView(LoginRequiredMixin, TemplateView):
+    """Login required; 403 for people whose role sees no report (or not this one)."""
+
+    needs_coverage = False
+    with_district = False
+    export_name = "report"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.scope = report_scope(request.user)
+        if not self.scope.sees_anything or (self.needs_coverage and not self.scope.sees_coverage):
+            raise PermissionDenied
+        fmt = kwargs.get("fmt")
+        if fmt is not None and fmt not in EXPORT_TYPES:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self):
+        return ReportFilterForm(
+            self.request.GET or None,
+            rounds=selectors.rounds_in_scope(self.scope),
+            fixed_province=self.scope.province_code if self.scope.kind == PROVINCE else None,
+            with_district=self.with_district,
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.form = self.get_form()
+        self.filters = self.form.filters()
+        report_tables = self.build()
+        table_key = kwargs.get("table")
+        if table_key is not None:
+            table = report_tables.get(table_key)
+            if table is None:
+                raise Http404
+            return export_response(table, kwargs["fmt"], f"{self.export_name}-{table.key}")
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(
+            self.get_context_data(
+                form=self.form,
+                filters=self.filters,
+                query=query.urlencode(),
+                scope=self.scope,
+                scope_province=province_name(self.scope.province_code)
+                if self.scope.province_code
+                else "",
+                export_formats=list(EXPORT_TYPES),
+            )
+        )
+
+
+class RoundReportView(ReportView):
+    template_name = "reports/rounds.html"
+    export_name = "rounds"
+
+    def build(self):
+        table = self.kwargs.get("table")
+        self.report = tables.build_round_report(
+            self.scope, self.filters, with_tests=table in (None, "rounds")
+        )
+        return self.report.tables
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+
+class CoverageReportView(ReportView):
+    template_name = "reports/coverage.html"
+    needs_coverage = True
+    with_district = True
+    export_name = "coverage"
+
+    def build(self):
+        self.report = tables.build_coverage_report(self.scope, self.filters)
+        return self.report.tables
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+
+class MissingLaoView(ReportView):
+    """The LAOs with nobody registered yet, with their contact data, to follow up."""
+
+    template_name = "reports/missing.html"
+    needs_coverage = True
+    with_district = True
+    export_name = "missing-laos"
+    page_size = 100
+
+    def build(self):
+        organisations = selectors.organisations_without_registration(self.scope, self.filters)
+        if self.kwargs.get("table") is not None:
+            return {"missing": tables.missing_table(organisations)}
+        self.page = Paginator(organisations, self.page_size).get_page(self.request.GET.get("page"))
+        self.table = tables.missing_table(self.page.object_list)
+        return {"missing": self.table}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(table=self.table, page=self.page, **kwargs)
