@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
+from assessments.models import Attempt, Question
 from certificates.models import CompletionPolicy, PolicyCondition
 from courses.models import Programme
 from sessions.emulator import start_emulator
@@ -36,6 +37,36 @@ def log_in(context, user, base_url):
     client.force_login(user)
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+def answer_the_questions_on_screen(page, *, right: bool):
+    """Tick the right choices (or one wrong choice) of every question on the screen."""
+    names = set(page.locator("input[name^='q']").evaluate_all("els => els.map(e => e.name)"))
+    for name in filter(re.compile(r"q\d+").fullmatch, names):
+        choices = Question.objects.get(pk=int(name[1:])).choices.all()
+        ticks = (
+            [c for c in choices if c.is_correct]
+            if right
+            else [next(c for c in choices if not c.is_correct)]
+        )
+        for choice in ticks:
+            page.locator(f"input[name='{name}'][value='{choice.pk}']").check()
+
+
+def take_the_test(page, live_server, title, *, right: bool):
+    page.goto(live_server.url + "/my-training/")
+    page.locator(".progress-item", has_text=title).get_by_role("link", name="ทำแบบทดสอบ").click()
+    page.get_by_role("button", name="เริ่มทำแบบทดสอบ").click()
+    expect(page.get_by_text("เหลือเวลา")).to_be_visible()
+    fits_the_phone(page)
+    next_button = page.get_by_role("button", name="บันทึกและไปข้อถัดไป")
+    while next_button.count():  # one question per screen
+        answer_the_questions_on_screen(page, right=right)
+        next_button.click()
+    answer_the_questions_on_screen(page, right=right)
+    page.get_by_role("button", name="ส่งคำตอบ").click()
+    expect(page.get_by_role("heading", name="ผลการทดสอบ")).to_be_visible()
+    fits_the_phone(page)
 
 
 @pytest.fixture
@@ -80,6 +111,7 @@ def round_1_today(demo_site, settings, tmp_path):
     PolicyCondition.objects.bulk_create(
         [
             PolicyCondition(policy=policy, kind="attendance", min_percent=80, sort_order=0),
+            PolicyCondition(policy=policy, kind="post_test_passed", sort_order=1),
             PolicyCondition(policy=policy, kind="sandbox_exercise", sort_order=2),
         ]
     )
@@ -142,6 +174,9 @@ def test_whole_journey_from_the_circular_qr_to_a_verified_certificate(
     assert officer.signup_src == "circular-1114"
     fits_the_phone(page)
 
+    # 4. The pre-test, on the phone (all questions on one page; she knows little yet).
+    take_the_test(page, live_server, "แบบทดสอบก่อนการอบรม", right=False)
+
     # 5. The trainer starts the session; the participant presses Join and is in the room.
     trainer = User.objects.get(email="trainer@example.com")
     trainer_context = browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok")
@@ -168,6 +203,12 @@ def test_whole_journey_from_the_circular_qr_to_a_verified_certificate(
     page.goto(f"{live_server.url}/live/{round_1.pk}/")
     attendance = page.locator("[data-attendance-status]")
     expect(attendance).to_have_attribute("data-attendance-status", "present")
+
+    # 7. The post-test (one question per screen), all right this time: passed.
+    take_the_test(page, live_server, "แบบทดสอบหลังการอบรม", right=True)
+    expect(page.get_by_text("100%")).to_be_visible()
+    scores = {a.quiz.kind: a.percent for a in Attempt.objects.filter(user=officer)}
+    assert scores["post"] == 100 and scores["pre"] < 60
 
     # 8. The sandbox exercise of round 1: the city's profile and its waste figures.
     page.goto(live_server.url + "/my-training/")
