@@ -7,9 +7,11 @@ a fixed number of SQL queries whatever the number of participants.
 
 from collections.abc import Iterable
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import models
-from django.db.models import Avg, Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from courses.models import Enrolment, EnrolmentStatus, Round
 
@@ -70,57 +72,79 @@ def round_test_summary(round_ids: Iterable[int], user_ids=None) -> dict[int, dic
     """Per round: average pre and post percentage, average gain (paired), passes and counts.
 
     Participants are those enrolled (holding a seat) in the round, narrowed to ``user_ids``
-    if given. ``gain_avg`` averages post − pre over participants who have both. Three
-    queries: the rounds, their quizzes, one aggregate.
+    if given (ids or a queryset of ids). ``gain_avg`` averages post − pre over participants
+    who have both. Three queries: the quizzes, the counted attempts, the seats.
     """
     round_ids = list(round_ids)
     result = {round_id: _empty_summary() for round_id in round_ids}
     if not round_ids:
         return result
-    rounds = list(Round.objects.filter(pk__in=round_ids).only("pk", "programme_id"))
+    # Three flat reads joined here: the quizzes, the counted attempt of every (quiz, user)
+    # ranked once by a window function, and the seats with their round's programme.
+    # (Correlated subqueries per enrolment cost seven index probes per participant: 0.9 s
+    # at 20,000 participants on PostgreSQL.)
+    programmes = Round.objects.filter(pk__in=round_ids).values("programme_id")
     quizzes = list(
         Quiz.objects.published()
         .filter(kind__in=[QuizKind.PRE_TEST, QuizKind.POST_TEST])
-        .for_rounds(rounds)
+        .filter(Q(round_id__in=round_ids) | Q(round__isnull=True, programme__in=programmes))
         .order_by("pk")
     )
+    if not quizzes:
+        return result
+    enrolments = Enrolment.objects.filter(round_id__in=round_ids, status=EnrolmentStatus.ENROLLED)
+    attempts = Attempt.objects.submitted().filter(quiz_id__in=[quiz.pk for quiz in quizzes])
+    if user_ids is not None:
+        if not isinstance(user_ids, models.QuerySet):
+            user_ids = list(user_ids)
+        enrolments = enrolments.filter(user_id__in=user_ids)
+        attempts = attempts.filter(user_id__in=user_ids)
+    counted = {
+        (quiz_id, user_id): (percent, passed)
+        for quiz_id, user_id, percent, passed, _rank in attempts.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("quiz_id"), F("user_id")],
+                order_by=counted_attempts_ordering(),
+            )
+        )
+        .filter(rank=1)
+        .values_list("quiz_id", "user_id", "percent", "passed", "rank")
+    }
+    seats = list(enrolments.values_list("round_id", "round__programme_id", "user_id"))
+    rounds = [
+        SimpleNamespace(pk=round_id, programme_id=programme_id)
+        for round_id, programme_id in {(r, p) for r, p, _u in seats}
+    ]
     pre = _pick(rounds, quizzes, QuizKind.PRE_TEST)
     post = _pick(rounds, quizzes, QuizKind.POST_TEST)
-    if not pre and not post:
-        return result
-
-    enrolments = Enrolment.objects.filter(
-        round_id__in=round_ids, status=EnrolmentStatus.ENROLLED
-    ).annotate(pre_quiz=_quiz_for_round_expression(pre), post_quiz=_quiz_for_round_expression(post))
-    if user_ids is not None:
-        enrolments = enrolments.filter(user_id__in=list(user_ids))
-    enrolments = enrolments.annotate(
-        pre_percent=counted_attempt(OuterRef("pre_quiz"), OuterRef("user_id")),
-        post_percent=counted_attempt(OuterRef("post_quiz"), OuterRef("user_id")),
-        post_passed=counted_attempt(OuterRef("post_quiz"), OuterRef("user_id"), "passed"),
-    )
-    rows = (
-        enrolments.order_by()
-        .values("round_id")
-        .annotate(
-            pre_avg=Avg("pre_percent"),
-            post_avg=Avg("post_percent"),
-            gain_avg=Avg(F("post_percent") - F("pre_percent")),
-            passed=Count("pk", filter=Q(post_passed=True)),
-            pre_count=Count("pre_percent"),
-            post_count=Count("post_percent"),
-        )
-    )
-    for row in rows:
-        result[row["round_id"]] = {
-            "pre_avg": _rounded(row["pre_avg"]),
-            "post_avg": _rounded(row["post_avg"]),
-            "gain_avg": _rounded(row["gain_avg"]),
+    totals = {round_id: {"pre": [], "post": [], "gain": [], "passed": 0} for round_id in round_ids}
+    for round_id, _programme_id, user_id in seats:
+        pre_quiz, post_quiz = pre.get(round_id), post.get(round_id)
+        pre_result = counted.get((pre_quiz.pk, user_id)) if pre_quiz else None
+        post_result = counted.get((post_quiz.pk, user_id)) if post_quiz else None
+        row = totals[round_id]
+        if pre_result:
+            row["pre"].append(Decimal(pre_result[0]))
+        if post_result:
+            row["post"].append(Decimal(post_result[0]))
+            row["passed"] += bool(post_result[1])
+        if pre_result and post_result:
+            row["gain"].append(Decimal(post_result[0]) - Decimal(pre_result[0]))
+    for round_id, row in totals.items():
+        result[round_id] = {
+            "pre_avg": _average(row["pre"]),
+            "post_avg": _average(row["post"]),
+            "gain_avg": _average(row["gain"]),
             "post_passed": row["passed"],
-            "pre_count": row["pre_count"],
-            "post_count": row["post_count"],
+            "pre_count": len(row["pre"]),
+            "post_count": len(row["post"]),
         }
     return result
+
+
+def _average(values: list[Decimal]):
+    return _rounded(sum(values) / len(values)) if values else None
 
 
 def _pick(rounds, quizzes, kind) -> dict[int, Quiz]:
