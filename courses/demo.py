@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from .models import Programme, Round
+from .models import Enrolment, EnrolmentStatus, Programme, Round
 
 ROUND_TITLES = [
     (
@@ -65,3 +65,19 @@ def seed_programme(trainers=()) -> Programme:
         if created and trainers:
             round_.trainers.add(*trainers)
     return programme
+
+
+def move_round_to_now(programme: Programme, number: int, *, participant) -> Round:
+    """Demo only (`seed_demo --round-now N`): round N started five minutes ago and lasts
+    three hours, with the demo participant enrolled, so Start and Join can be tried."""
+    round_ = programme.rounds.get(number=number)
+    now = timezone.now()
+    round_.starts_at = now - datetime.timedelta(minutes=5)
+    round_.ends_at = round_.starts_at + datetime.timedelta(hours=3)
+    round_.registration_opens_at = min(round_.registration_opens_at, now)
+    round_.registration_closes_at = round_.ends_at
+    round_.save()
+    Enrolment.objects.get_or_create(
+        user=participant, round=round_, defaults={"status": EnrolmentStatus.ENROLLED}
+    )
+    return round_

@@ -6,12 +6,20 @@ from accounts.models import Role
 from assessments.demo import seed_assessments
 from certificates.demo import seed_certificates
 from cms.demo import ensure_wagtail_base_rows, seed_pages
-from courses.demo import seed_programme
+from courses.demo import move_round_to_now, seed_programme
 from sar.demo import seed_sandbox
 
 
 class Command(BaseCommand):
     help = "Create the demo site, programme, rounds, LAOs and one account per role (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--round-now",
+            type=int,
+            choices=[1, 2, 3, 4],
+            help="move this demo round to now and enrol the demo participant, to try Join",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -23,6 +31,14 @@ class Command(BaseCommand):
         seed_sandbox(users[Role.PARTICIPANT])
         seed_assessments(programme)
         seed_certificates(programme)
+        if options["round_now"]:
+            round_ = move_round_to_now(
+                programme, options["round_now"], participant=users[Role.PARTICIPANT]
+            )
+            self.stdout.write(
+                f"Round {round_.number} is live now: as the trainer open /live/{round_.pk}/console/ "
+                "and press Start; as the participant press Join on /my-training/."
+            )
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo-only logins:"))
         for spec in DEMO_USERS:
