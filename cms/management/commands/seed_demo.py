@@ -36,8 +36,9 @@ class Command(BaseCommand):
                 programme, options["round_now"], participant=users[Role.PARTICIPANT]
             )
             self.stdout.write(
-                f"Round {round_.number} is live now: as the trainer open /live/{round_.pk}/console/ "
-                "and press Start; as the participant press Join on /my-training/."
+                f"Round {round_.number} is live now: as the trainer open "
+                f"/live/{round_.pk}/console/ and press Start; as the participant press Join "
+                "on /my-training/."
             )
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo-only logins:"))
