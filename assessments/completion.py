@@ -1,5 +1,6 @@
 """What the tests tell other apps: the post-test condition, my-training lines, join checks."""
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,23 +134,47 @@ def my_training_programme_items(user, programme) -> list[ProgressItem]:
     return [item for _quiz, item in _items(user, quizzes.order_by("pk"))]
 
 
+REQUIRED_PRE_TESTS_KEY = "assessments:required-pre-tests"
+
+
+def required_pre_tests() -> dict[str, dict[int, int]]:
+    """The published pre-tests required before joining: ``{"round": {round id: quiz id},
+    "programme": {programme id: quiz id}}``. Every Join asks, so it is cached; saving or
+    deleting a quiz clears it (``assessments.apps``)."""
+    required = cache.get(REQUIRED_PRE_TESTS_KEY)
+    if required is None:
+        required = {"round": {}, "programme": {}}
+        rows = (
+            Quiz.objects.published()
+            .filter(kind=QuizKind.PRE_TEST, required_before_join=True)
+            .order_by("pk")
+            .values_list("pk", "round_id", "programme_id")
+        )
+        for quiz_id, round_id, programme_id in rows:
+            if round_id:
+                required["round"].setdefault(round_id, quiz_id)
+            else:
+                required["programme"].setdefault(programme_id, quiz_id)
+        cache.set(REQUIRED_PRE_TESTS_KEY, required, 300)
+    return required
+
+
+def forget_required_pre_tests(**_kwargs) -> None:
+    cache.delete(REQUIRED_PRE_TESTS_KEY)
+
+
 def pre_test_join_check(user, round_) -> JoinBlocker | None:
     """A pre-test marked "required before joining round 1" holds back round 1's Join."""
     if round_.number != 1:
         return None
-    quizzes = list(
-        Quiz.objects.published()
-        .filter(kind=QuizKind.PRE_TEST, required_before_join=True)
-        .for_rounds([round_])
-    )
-    own = [quiz for quiz in quizzes if quiz.round_id == round_.pk]
-    quiz = (own or quizzes or [None])[0]
-    if quiz is None:
+    required = required_pre_tests()
+    quiz_id = required["round"].get(round_.pk) or required["programme"].get(round_.programme_id)
+    if quiz_id is None:
         return None
-    if Attempt.objects.submitted().filter(quiz=quiz, user=user).exists():
+    if Attempt.objects.submitted().filter(quiz_id=quiz_id, user=user).exists():
         return None
     return JoinBlocker(
         message=_("Please take the pre-test before joining the first live session."),
-        url=reverse("assessments:quiz", args=[quiz.pk]),
+        url=reverse("assessments:quiz", args=[quiz_id]),
         action=_("Take the pre-test"),
     )

@@ -81,3 +81,21 @@ def test_a_pre_test_required_before_round_one_holds_back_joining(client):
     assert join_blockers(user, round_) == []
     round2 = RoundFactory(number=2, programme=round_.programme)
     assert join_blockers(UserFactory(), round2) == []
+
+
+def test_join_asks_no_query_when_no_pre_test_is_required_and_a_change_applies_at_once(
+    django_assert_num_queries,
+):
+    round_ = RoundFactory(number=1)
+    pre = make_quiz(round_, QuizKind.PRE_TEST, questions=2)
+    user = UserFactory()
+    enrol(user, round_)
+    assert join_blockers(user, round_) == []
+    with django_assert_num_queries(0):  # the 09:00 rush: answered from the cache
+        assert join_blockers(user, round_) == []
+    pre.required_before_join = True
+    pre.save()
+    [blocker] = join_blockers(user, round_)
+    assert blocker.url == f"/tests/{pre.pk}/"
+    pre.delete()
+    assert join_blockers(user, round_) == []
