@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.log_actions import log
 
 from accounts.models import Role
+from accounts.services import change_role
 from certificates.services import issue_certificate, revoke_certificate
 from sessions import services as session_services
 from sessions.models import AttendanceStatus
@@ -40,6 +41,13 @@ def audited_actions():
         reason="ลาป่วย มีใบรับรองแพทย์",
         by=trainer,
     )
+    officer = UserFactory(email="somchai@example.com")
+    change_role(
+        user=officer,
+        role=Role.PROVINCIAL_COORDINATOR,
+        coordinated_province_code="50",
+        changed_by=admin,
+    )
     # What the LAO directory import view records after a successful import.
     log(
         instance=admin,
@@ -61,6 +69,7 @@ def test_dla_administrators_read_the_audit_log_in_thai(client, audited_actions):
         "เพิกถอนวุฒิบัตรแล้ว",
         "วิทยากรแก้ไขสถานะการเข้าร่วม",
         "นำเข้าทะเบียน อปท.",
+        "ผู้ประสานงานจังหวัด (เชียงใหม่)",
     ):
         assert label in page, label
 
