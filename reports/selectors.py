@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.models import Organisation
-from assessments.selectors import round_test_summary
+from assessments.selectors import test_totals
 from certificates.models import Certificate
 from courses.models import Enrolment, EnrolmentStatus, Round
 from sessions.models import AttendanceRecord, AttendanceStatus
@@ -112,9 +112,9 @@ def round_cells(scope: Scope, filters: dict) -> dict[tuple, Counter]:
     return cells
 
 
-def test_summary(scope: Scope, filters: dict, round_ids: list[int]) -> dict[int, dict]:
-    """Pre/post-test averages, learning gain and passes per round, from the assessments app,
-    for the participants the scope and filters leave (three queries)."""
+def test_cells(scope: Scope, filters: dict, round_ids: list[int]) -> dict[tuple, Counter]:
+    """Pre/post-test sums and counts per (round id, province code, LAO type), from the
+    assessments app, for the participants the scope and filters leave (three queries)."""
     user_ids = None
     if scope.kind == PROVINCE or any(filters.get(k) for k in ("province", "district", "lao_type")):
         enrolments = scope_queryset(
@@ -125,7 +125,11 @@ def test_summary(scope: Scope, filters: dict, round_ids: list[int]) -> dict[int,
         )
         enrolments = _filter_by_lao(enrolments, "user__organisation", filters)
         user_ids = enrolments.order_by().values("user_id")  # a subquery, not a list
-    return round_test_summary(round_ids, user_ids=user_ids)
+    return test_totals(
+        round_ids,
+        user_ids=user_ids,
+        group_by=("user__organisation__province_code", "user__organisation__lao_type"),
+    )
 
 
 def roll_up(cells: dict[tuple, Counter], key) -> dict:

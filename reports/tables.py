@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LaoType
+from assessments.selectors import summarise
 
 from . import selectors
 from .forms import district_name, province_name
@@ -96,6 +97,8 @@ TEST_COLUMNS = [
 def _round_row(counts: Counter) -> dict:
     row = {column.key: counts.get(column.key, 0) for column in ROUND_COLUMNS}
     row["attended"] = row["present"] + row["partial"]
+    tests = summarise(counts)
+    row.update({column.key: tests[column.key] for column in TEST_COLUMNS})
     return row
 
 
@@ -112,22 +115,19 @@ class RoundReport:
         return {t.key: t for t in (self.by_round, self.by_province, self.by_lao_type)}
 
 
-def build_round_report(scope: Scope, filters: dict, *, with_tests: bool = True) -> RoundReport:
-    """The round tables; ``with_tests=False`` leaves the test columns empty (exports of the
-    other tables do not need them)."""
+def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     rounds = list(selectors.rounds_in_scope(scope).select_related("programme"))
     if filters.get("round"):
         rounds = [r for r in rounds if r.pk == filters["round"].pk]
     cells = selectors.round_cells(scope, filters)
-    tests = selectors.test_summary(scope, filters, [r.pk for r in rounds]) if with_tests else {}
+    for key, totals in selectors.test_cells(scope, filters, [r.pk for r in rounds]).items():
+        cells[key].update(totals)
 
     per_round = selectors.roll_up(cells, lambda key: key[0])
-    by_round_rows = []
-    for round_ in rounds:
-        row = {"round": round_label(round_), **_round_row(per_round.get(round_.pk, Counter()))}
-        summary = tests.get(round_.pk, {})
-        row.update({column.key: summary.get(column.key) for column in TEST_COLUMNS})
-        by_round_rows.append(row)
+    by_round_rows = [
+        {"round": round_label(round_), **_round_row(per_round.get(round_.pk, Counter()))}
+        for round_ in rounds
+    ]
     total = Counter()
     for round_ in rounds:
         total.update(per_round.get(round_.pk, Counter()))
@@ -136,11 +136,7 @@ def build_round_report(scope: Scope, filters: dict, *, with_tests: bool = True) 
         _("Per round"),
         [Column("round", _("Round"), "text"), *ROUND_COLUMNS, *TEST_COLUMNS],
         by_round_rows,
-        total={
-            "round": _("Total"),
-            **_round_row(total),
-            "post_passed": sum(row["post_passed"] or 0 for row in by_round_rows),
-        },
+        total={"round": _("Total"), **_round_row(total)},
     )
 
     names = {r.pk: round_label(r) for r in rounds}
@@ -159,6 +155,7 @@ def build_round_report(scope: Scope, filters: dict, *, with_tests: bool = True) 
             Column("round", _("Round"), "text"),
             Column("province", _("Province"), "text"),
             *ROUND_COLUMNS,
+            *TEST_COLUMNS,
         ],
         province_rows,
     )
@@ -179,6 +176,7 @@ def build_round_report(scope: Scope, filters: dict, *, with_tests: bool = True) 
             Column("round", _("Round"), "text"),
             Column("lao_type", _("LAO type"), "text"),
             *ROUND_COLUMNS,
+            *TEST_COLUMNS,
         ],
         type_rows,
     )

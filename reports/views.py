@@ -69,10 +69,7 @@ class RoundReportView(ReportView):
     export_name = "rounds"
 
     def build(self):
-        table = self.kwargs.get("table")
-        self.report = tables.build_round_report(
-            self.scope, self.filters, with_tests=table in (None, "rounds")
-        )
+        self.report = tables.build_round_report(self.scope, self.filters)
         return self.report.tables
 
     def get_context_data(self, **kwargs):
