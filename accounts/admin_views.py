@@ -12,14 +12,9 @@ from django.views.generic import FormView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from .forms import UploadForm
+from .import_views import PreviewedImportMixin
 from .imports import (
-    ImportFileError,
     dataset_from_bytes,
-    drop_stash,
-    load_stash,
-    run_import,
-    stash_upload,
 )
 from .models import Organisation
 from .resources import OrganisationResource
@@ -46,11 +41,10 @@ def organisation_dataset(name: str, content: bytes):
     )
 
 
-class OrganisationImportView(WagtailAdminTemplateMixin, FormView):
+class OrganisationImportView(PreviewedImportMixin, WagtailAdminTemplateMixin, FormView):
     """Upload a file and see the dry run; confirming posts the stashed file back."""
 
     template_name = "accounts/admin/organisation_import.html"
-    form_class = UploadForm
     page_title = gettext_lazy("Import the LAO directory")
     header_icon = "upload"
     stash_kind = "lao-directory"
@@ -66,56 +60,19 @@ class OrganisationImportView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.get_page_title()},
         ]
 
-    def post(self, request, *args, **kwargs):
-        if "token" in request.POST:
-            return self.confirm(request)
-        return super().post(request, *args, **kwargs)
+    def make_resource(self):
+        return OrganisationResource()
 
-    def form_valid(self, form):
-        uploaded = form.cleaned_data["file"]
-        content = uploaded.read()
-        try:
-            dataset = organisation_dataset(uploaded.name.lower(), content)
-        except ImportFileError as error:
-            form.add_error("file", error.message)
-            return self.form_invalid(form)
-        report = run_import(OrganisationResource(), dataset, dry_run=True)
-        token = ""
-        if not report.has_errors:
-            token = stash_upload(
-                user_id=self.request.user.pk,
-                kind=self.stash_kind,
-                name=uploaded.name.lower(),
-                content=content,
-            )
-        return self.render_to_response(
-            self.get_context_data(form=form, report=report, token=token, filename=uploaded.name)
-        )
-
-    def confirm(self, request):
-        token = request.POST.get("token", "")
-        try:
-            name, content = load_stash(user_id=request.user.pk, kind=self.stash_kind, token=token)
-            dataset = organisation_dataset(name, content)
-        except ImportFileError as error:
-            messages.error(request, error.message)
-            return redirect("organisations:import")
-        report = run_import(OrganisationResource(), dataset, dry_run=False)
-        if report.has_errors:
-            messages.error(request, _("Nothing was imported: some rows have problems."))
-            return self.render_to_response(
-                self.get_context_data(form=self.get_form_class()(), report=report, token="")
-            )
-        drop_stash(user_id=request.user.pk, kind=self.stash_kind, token=token)
+    def imported(self, report, name):
         log(
-            instance=request.user,
+            instance=self.request.user,
             action="esc.accounts.lao_directory_imported",
-            user=request.user,
-            title=request.user.email,
+            user=self.request.user,
+            title=self.request.user.email,
             data={"file": name, "new": report.new, "updated": report.updated},
         )
         messages.success(
-            request,
+            self.request,
             _("LAO directory imported: %(new)s new, %(updated)s updated.")
             % {"new": report.new, "updated": report.updated},
         )

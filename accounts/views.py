@@ -25,17 +25,9 @@ from .forms import (
     EraseAccountForm,
     InvitationForm,
     ProfileForm,
-    UploadForm,
     district_choices,
 )
-from .imports import (
-    ImportFileError,
-    dataset_from_bytes,
-    drop_stash,
-    load_stash,
-    run_import,
-    stash_upload,
-)
+from .import_views import PreviewedImportMixin
 from .models import ConsentPurpose, ConsentRecord, Organisation
 from .resources import NominatedParticipantResource
 from .services import (
@@ -302,7 +294,7 @@ class AcceptInvitationView(FormView):
 # --- Nominated participants (trainers and DLA) ---------------------------------------
 
 
-class NominatedImportView(LoginRequiredMixin, FormView):
+class NominatedImportView(LoginRequiredMixin, PreviewedImportMixin, FormView):
     """A provincial office's list of nominated officers: upload → preview → confirm.
 
     Each new e-mail gets an inactive account and an invitation to set a password and give
@@ -310,7 +302,6 @@ class NominatedImportView(LoginRequiredMixin, FormView):
     """
 
     template_name = "accounts/nominated_import.html"
-    form_class = UploadForm
     stash_kind = "nominated"
 
     def dispatch(self, request, *args, **kwargs):
@@ -320,68 +311,22 @@ class NominatedImportView(LoginRequiredMixin, FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def _dataset(self, name, content):
-        return dataset_from_bytes(
-            content,
-            name,
-            aliases=NominatedParticipantResource.HEADER_ALIASES,
-            required=NominatedParticipantResource.REQUIRED_COLUMNS,
-        )
+    def make_resource(self):
+        return NominatedParticipantResource(invited_by=self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        if "token" in request.POST:
-            return self.confirm(request)
-        return super().post(request, *args, **kwargs)
+    def can_confirm(self, report):
+        return not report.has_errors and report.new
 
-    def form_valid(self, form):
-        uploaded = form.cleaned_data["file"]
-        content = uploaded.read()
-        try:
-            dataset = self._dataset(uploaded.name.lower(), content)
-        except ImportFileError as error:
-            form.add_error("file", error.message)
-            return self.form_invalid(form)
-        report = run_import(
-            NominatedParticipantResource(invited_by=self.request.user), dataset, dry_run=True
-        )
-        token = ""
-        if not report.has_errors and report.new:
-            token = stash_upload(
-                user_id=self.request.user.pk,
-                kind=self.stash_kind,
-                name=uploaded.name.lower(),
-                content=content,
-            )
-        return self.render_to_response(
-            self.get_context_data(form=form, report=report, token=token, filename=uploaded.name)
-        )
-
-    def confirm(self, request):
-        token = request.POST.get("token", "")
-        try:
-            name, content = load_stash(user_id=request.user.pk, kind=self.stash_kind, token=token)
-            dataset = self._dataset(name, content)
-        except ImportFileError as error:
-            messages.error(request, error.message)
-            return redirect("accounts:nominated_import")
-        report = run_import(
-            NominatedParticipantResource(invited_by=request.user), dataset, dry_run=False
-        )
-        if report.has_errors:
-            messages.error(request, _("Nothing was imported: some rows have problems."))
-            return self.render_to_response(
-                self.get_context_data(form=self.get_form_class()(), report=report, token="")
-            )
-        drop_stash(user_id=request.user.pk, kind=self.stash_kind, token=token)
+    def imported(self, report, name):
         log(
-            instance=request.user,
+            instance=self.request.user,
             action="esc.accounts.participants_imported",
-            user=request.user,
-            title=request.user.email,
+            user=self.request.user,
+            title=self.request.user.email,
             data={"file": name, "invited": report.new, "skipped": report.skipped},
         )
         messages.success(
-            request,
+            self.request,
             _("%(count)s invitations are on their way; %(skipped)s rows were skipped.")
             % {"count": report.new, "skipped": report.skipped},
         )

@@ -16,15 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from accounts.forms import UploadForm
-from accounts.imports import (
-    ImportFileError,
-    dataset_from_bytes,
-    drop_stash,
-    load_stash,
-    run_import,
-    stash_upload,
-)
+from accounts.import_views import PreviewedImportMixin
 
 from .access import get_quiz_for_manager, results_scope_round_ids
 from .report import build_report, paired_users, participant_scope
@@ -48,15 +40,6 @@ def spreadsheet_response(dataset: tablib.Dataset, fmt: str, filename: str) -> Ht
     return response
 
 
-def question_dataset(name: str, content: bytes):
-    return dataset_from_bytes(
-        content,
-        name,
-        aliases=QuestionResource.HEADER_ALIASES,
-        required=QuestionResource.REQUIRED_COLUMNS,
-    )
-
-
 class QuizAdminMixin:
     def dispatch(self, request, *args, **kwargs):
         self.quiz = get_quiz_for_manager(request.user, kwargs["pk"])
@@ -77,11 +60,10 @@ class QuizAdminMixin:
         ]
 
 
-class QuestionImportView(QuizAdminMixin, WagtailAdminTemplateMixin, FormView):
+class QuestionImportView(QuizAdminMixin, PreviewedImportMixin, WagtailAdminTemplateMixin, FormView):
     """Upload questions and see the dry run; confirming imports all rows or none."""
 
     template_name = "assessments/admin/question_import.html"
-    form_class = UploadForm
     page_title = gettext_lazy("Import questions")
     header_icon = "upload"
     stash_kind = "quiz-questions"
@@ -94,50 +76,15 @@ class QuestionImportView(QuizAdminMixin, WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(quiz=self.quiz, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        if "token" in request.POST:
-            return self.confirm(request)
-        return super().post(request, *args, **kwargs)
+    def make_resource(self):
+        return QuestionResource(quiz=self.quiz)
 
-    def form_valid(self, form):
-        uploaded = form.cleaned_data["file"]
-        content = uploaded.read()
-        try:
-            dataset = question_dataset(uploaded.name.lower(), content)
-        except ImportFileError as error:
-            form.add_error("file", error.message)
-            return self.form_invalid(form)
-        report = run_import(QuestionResource(quiz=self.quiz), dataset, dry_run=True)
-        token = ""
-        if not report.has_errors:
-            token = stash_upload(
-                user_id=self.request.user.pk,
-                kind=f"{self.stash_kind}-{self.quiz.pk}",
-                name=uploaded.name.lower(),
-                content=content,
-            )
-        return self.render_to_response(
-            self.get_context_data(form=form, report=report, token=token, filename=uploaded.name)
-        )
+    def get_stash_kind(self):
+        return f"{self.stash_kind}-{self.quiz.pk}"
 
-    def confirm(self, request):
-        token = request.POST.get("token", "")
-        kind = f"{self.stash_kind}-{self.quiz.pk}"
-        try:
-            name, content = load_stash(user_id=request.user.pk, kind=kind, token=token)
-            dataset = question_dataset(name, content)
-        except ImportFileError as error:
-            messages.error(request, error.message)
-            return redirect("assessments_admin:import", pk=self.quiz.pk)
-        report = run_import(QuestionResource(quiz=self.quiz), dataset, dry_run=False)
-        if report.has_errors:
-            messages.error(request, _("Nothing was imported: some rows have problems."))
-            return self.render_to_response(
-                self.get_context_data(form=self.get_form_class()(), report=report, token="")
-            )
-        drop_stash(user_id=request.user.pk, kind=kind, token=token)
+    def imported(self, report, name):
         messages.success(
-            request,
+            self.request,
             _("Questions imported: %(new)s new, %(updated)s replaced.")
             % {"new": report.new, "updated": report.updated},
         )
