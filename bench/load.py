@@ -31,7 +31,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,8 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+from registration import _errors, free_port, recreate_database  # bench/registration.py
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -107,21 +108,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def recreate_database(pg_url: str, name: str, *, drop_only=False):
-    import psycopg
-
-    with psycopg.connect(f"{pg_url}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def manage(env, *args, capture=False):
     return subprocess.run(
         [str(PYTHON), "manage.py", *args],
@@ -179,14 +165,6 @@ class Outcome:
             self.last_done = max(self.last_done, done)
 
 
-def form_errors(content: bytes) -> str:
-    """The form errors of an unexpected page, to say why a POST was refused."""
-    import re
-
-    found = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', content.decode(errors="replace"))
-    return " | ".join(re.sub(r"<[^>]+>", "", item) for item in found)[:300] or repr(content[:120])
-
-
 def send(connection, method, path, headers, body=None):
     connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
@@ -221,7 +199,8 @@ def run_schedule(port, schedule, threads, outcome):
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
                     break
                 if status != expected:
-                    error = f"{method} {path}: {status} {location} {form_errors(content)}"
+                    why = _errors(content) or repr(content[:120])
+                    error = f"{method} {path}: {status} {location} {why}"
                     break
             done = time.perf_counter()
             outcome.add(kind, done - (start + due), error, done - start)
