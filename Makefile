@@ -50,7 +50,7 @@ system-deps:
 
 run: $(VENV)/.runtime-installed messages
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo
+	ESC_PORT=$(PORT) $(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops everything)"
 	ESC_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev
 

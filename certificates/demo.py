@@ -66,6 +66,7 @@ ENGLISH_TEMPLATE = {
 }
 
 POLICY_TITLE = "วุฒิบัตรผู้ผ่านการอบรมครบหลักสูตร"
+ROUND_1_POLICY_TITLE = "วุฒิบัตรผู้ผ่านการอบรมครั้งที่ ๑"
 
 
 def _supersample(size, draw_fn, scale=3):
@@ -213,6 +214,35 @@ def seed_certificates(programme: Programme) -> CompletionPolicy:
                 PolicyCondition(
                     policy=policy, kind="post_test_passed", scope="any_round", sort_order=2
                 ),
+            ]
+        )
+    seed_round_policy(programme, thai, english)
+    return policy
+
+
+def seed_round_policy(programme: Programme, thai, english) -> CompletionPolicy | None:
+    """Round 1's own certificate: 80 % attendance (or the trainer's "present"), the
+    post-test passed, the sandbox exercise done; so a whole round can be tried in `make run`
+    (README: seed_demo --round-now 1)."""
+    round_1 = programme.rounds.filter(number=1).first()
+    if round_1 is None:
+        return None
+    policy, created = CompletionPolicy.objects.get_or_create(
+        programme=programme,
+        round=round_1,
+        defaults={
+            "title": ROUND_1_POLICY_TITLE,
+            "template": thai,
+            "template_en": english,
+            "number_prefix": "ESC",
+        },
+    )
+    if created:
+        PolicyCondition.objects.bulk_create(
+            [
+                PolicyCondition(policy=policy, kind="attendance", min_percent=80, sort_order=0),
+                PolicyCondition(policy=policy, kind="post_test_passed", sort_order=1),
+                PolicyCondition(policy=policy, kind="sandbox_exercise", sort_order=2),
             ]
         )
     return policy

@@ -35,7 +35,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Public address of the site, used in e-mails, QR codes and certificates.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run` passes its PORT as ESC_PORT, so links and QR codes point at the running server.
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('ESC_PORT', '8000')}").rstrip("/")
 
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")

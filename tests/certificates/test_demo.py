@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from certificates.demo import POLICY_TITLE
+from certificates.demo import POLICY_TITLE, ROUND_1_POLICY_TITLE
 from certificates.models import CertificateTemplate, CompletionPolicy
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +11,15 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_adds_templates_and_a_programme_policy_once(demo_site):
     call_command("seed_demo", stdout=io.StringIO())  # a second run changes nothing
-    policy = CompletionPolicy.objects.get()
+    assert CompletionPolicy.objects.count() == 2  # the programme's and round 1's
+    round_policy = CompletionPolicy.objects.get(round__number=1)
+    assert round_policy.title == ROUND_1_POLICY_TITLE
+    assert sorted(round_policy.conditions.values_list("kind", flat=True)) == [
+        "attendance",
+        "post_test_passed",
+        "sandbox_exercise",
+    ]
+    policy = CompletionPolicy.objects.get(round__isnull=True)
     assert policy.title == POLICY_TITLE
     assert policy.round is None
     assert sorted(policy.conditions.values_list("kind", flat=True)) == [
@@ -35,7 +43,7 @@ def test_demo_administrator_opens_every_certificate_page(client, demo_site):
     from accounts.models import User
 
     client.force_login(User.objects.get(email="admin@example.com"))
-    policy = CompletionPolicy.objects.get()
+    policy = CompletionPolicy.objects.get(round__isnull=True)
     template = policy.template
     for url in (
         "/admin/certificate_policies/",
