@@ -91,41 +91,60 @@ class QuestionIndexView(ManagedQuerysetMixin, snippet_views.IndexView):
         return super().get_base_queryset().filter(pk__in=self.managed().values("pk"))
 
 
-class ManagedEditView(ManagedQuerysetMixin, snippet_views.EditView):
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+class ManagedObjectMixin(ManagedQuerysetMixin):
+    """Views of one object (edit, delete, copy, history, usage): 404 unless the user manages
+    it, so a trainer of another round reads neither its questions nor its correct choices."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
         if not self.managed().filter(pk=obj.pk).exists():
             raise Http404
         return obj
 
 
-class ManagedDeleteView(ManagedQuerysetMixin, snippet_views.DeleteView):
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.managed().filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
+class ManagedEditView(ManagedObjectMixin, snippet_views.EditView):
+    pass
 
 
-class QuizViewSet(SnippetViewSet):
+class ManagedDeleteView(ManagedObjectMixin, snippet_views.DeleteView):
+    pass
+
+
+class ManagedCopyView(ManagedObjectMixin, snippet_views.CopyView):
+    pass
+
+
+class ManagedHistoryView(ManagedObjectMixin, snippet_views.HistoryView):
+    pass
+
+
+class ManagedUsageView(ManagedObjectMixin, snippet_views.UsageView):
+    pass
+
+
+class ManagedViewSet(SnippetViewSet):
+    edit_view_class = ManagedEditView
+    delete_view_class = ManagedDeleteView
+    copy_view_class = ManagedCopyView
+    history_view_class = ManagedHistoryView
+    usage_view_class = ManagedUsageView
+
+
+class QuizViewSet(ManagedViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Tests")
     index_view_class = QuizIndexView
-    edit_view_class = ManagedEditView
-    delete_view_class = ManagedDeleteView
     list_display = ["title", "kind", "round", "programme", "is_published"]
     list_filter = ["kind", "programme", "is_published"]
     search_fields = ["title"]
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(ManagedViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
     index_view_class = QuestionIndexView
-    edit_view_class = ManagedEditView
-    delete_view_class = ManagedDeleteView
     list_display = ["text", "quiz", "position", "kind", "points"]
     list_filter = ["kind"]
     search_fields = ["text"]

@@ -112,6 +112,24 @@ def test_a_trainer_of_another_round_and_a_participant_get_nothing(client):
     assert quiz.title not in response.content.decode()
 
 
+def test_a_trainer_of_another_round_cannot_copy_or_trace_its_questions(client):
+    round_ = RoundFactory(number=1)
+    quiz = make_quiz(round_, questions=1)
+    question = quiz.questions.get()
+    client.force_login(trainer_of(RoundFactory(number=2)))
+    for model, pk in (("quiz", quiz.pk), ("question", question.pk)):
+        for view in ("copy", "history", "usage"):
+            url = f"/admin/snippets/assessments/{model}/{view}/{pk}/"
+            response = client.get(url)
+            assert response.status_code == 404, url
+            assert question.text not in response.content.decode(), url
+    # The round's own trainer still reaches them.
+    client.force_login(trainer_of(round_))
+    for view in ("copy", "history", "usage"):
+        url = f"/admin/snippets/assessments/question/{view}/{question.pk}/"
+        assert client.get(url).status_code == 200, url
+
+
 def test_the_rounds_trainer_and_dla_open_the_quiz_pages(client):
     round_ = RoundFactory(number=1)
     quiz = make_quiz(round_, questions=2)
