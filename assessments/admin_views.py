@@ -125,7 +125,7 @@ class QuizReportExportView(QuizAdminMixin, View):
                         item.answered,
                         _percent(item.difficulty),
                         _percent(item.discrimination),
-                        " ".join(item.flags),
+                        ", ".join(str(label) for _code, label in item.flag_labels),
                     ]
                 )
             return spreadsheet_response(dataset, fmt, f"item-analysis-{self.quiz.pk}")

@@ -201,6 +201,9 @@ def test_the_report_pairs_pre_and_post_with_a_bounded_number_of_queries(
     assert len(export.strip().splitlines()) == 17
     items = client.get(f"/admin/tests/{post.pk}/report/items/xlsx/")
     assert items.status_code == 200
+    items = client.get(f"/admin/tests/{post.pk}/report/items/csv/").content.decode("utf-8-sig")
+    assert "ทุกคนตอบถูก" in items  # flags in Thai, not their codes
+    assert "everybody" not in items
 
 
 def test_a_trainer_sees_only_their_rounds_participants_in_a_programme_wide_test(client):
