@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -122,12 +123,56 @@ class ManagedUsageView(ManagedObjectMixin, snippet_views.UsageView):
     pass
 
 
+class ManagedChooserMixin:
+    """The chooser modal lists and returns only the objects the user manages."""
+
+    def managed(self):
+        from .access import questions_managed_by, quizzes_managed_by
+
+        if self.model_class is Quiz:
+            return quizzes_managed_by(self.request.user)
+        return questions_managed_by(self.request.user)
+
+    def get_object_list(self):
+        return super().get_object_list().filter(pk__in=self.managed().values("pk"))
+
+    def get_object(self, pk):
+        return self.managed().get(pk=pk)
+
+    def get_objects(self, pks):
+        return self.managed().filter(pk__in=pks)
+
+
+class ManagedChooseView(ManagedChooserMixin, chooser_views.ChooseView):
+    pass
+
+
+class ManagedChooseResultsView(ManagedChooserMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ManagedChosenView(ManagedChooserMixin, chooser_views.SnippetChosenView):
+    pass
+
+
+class ManagedChosenMultipleView(ManagedChooserMixin, chooser_views.SnippetChosenMultipleView):
+    pass
+
+
+class ManagedChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = ManagedChooseView
+    choose_results_view_class = ManagedChooseResultsView
+    chosen_view_class = ManagedChosenView
+    chosen_multiple_view_class = ManagedChosenMultipleView
+
+
 class ManagedViewSet(SnippetViewSet):
     edit_view_class = ManagedEditView
     delete_view_class = ManagedDeleteView
     copy_view_class = ManagedCopyView
     history_view_class = ManagedHistoryView
     usage_view_class = ManagedUsageView
+    chooser_viewset_class = ManagedChooserViewSet
 
 
 class QuizViewSet(ManagedViewSet):

@@ -1,4 +1,5 @@
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -123,11 +124,21 @@ def test_a_trainer_of_another_round_cannot_copy_or_trace_its_questions(client):
             response = client.get(url)
             assert response.status_code == 404, url
             assert question.text not in response.content.decode(), url
+    # Nor does the chooser modal list or return them.
+    listing = client.get("/admin/snippets/choose/assessments/question/")
+    assert question.text not in json.dumps(listing.json(), ensure_ascii=False)
+    listing = client.get("/admin/snippets/choose/assessments/quiz/")
+    assert quiz.title not in json.dumps(listing.json(), ensure_ascii=False)
+    chosen = f"/admin/snippets/choose/assessments/question/chosen/{question.pk}/"
+    assert client.get(chosen).status_code == 404
     # The round's own trainer still reaches them.
     client.force_login(trainer_of(round_))
     for view in ("copy", "history", "usage"):
         url = f"/admin/snippets/assessments/question/{view}/{question.pk}/"
         assert client.get(url).status_code == 200, url
+    assert client.get(chosen).json()["result"]["string"] == question.text
+    listing = client.get("/admin/snippets/choose/assessments/quiz/")
+    assert quiz.title in json.dumps(listing.json(), ensure_ascii=False)
 
 
 def test_the_rounds_trainer_and_dla_open_the_quiz_pages(client):
