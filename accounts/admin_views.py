@@ -2,27 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
+from .exports import spreadsheet_response
 from .import_views import PreviewedImportMixin
 from .imports import (
     dataset_from_bytes,
 )
 from .models import Organisation
 from .resources import OrganisationResource
-
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def check_can_import_organisations(user) -> None:
@@ -85,13 +79,5 @@ class OrganisationExportView(View):
             "accounts.change_organisation"
         ):
             raise PermissionDenied
-        if fmt not in EXPORT_FORMATS:
-            fmt = "csv"
         dataset = OrganisationResource().export(Organisation.objects.order_by("dla_code"))
-        content = dataset.export(fmt)
-        if isinstance(content, str):
-            content = ("\ufeff" + content).encode("utf-8")  # Excel opens UTF-8 CSV with a BOM
-        response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="lao-directory-{stamp}.{fmt}"'
-        return response
+        return spreadsheet_response(dataset, fmt, "lao-directory")

@@ -1,12 +1,15 @@
-"""Who may author quizzes and read their results: written once, checked on the server."""
+"""Who may author quizzes, read their results, take them and see an attempt: written once,
+checked on the server."""
 
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.access import is_dla_admin
 from courses.access import rounds_managed_by
 
-from .models import Question, Quiz
+from .models import Attempt, Question, Quiz
+from .services import can_take
 
 
 def quizzes_managed_by(user):
@@ -42,4 +45,19 @@ def results_scope_round_ids(user, quiz: Quiz):
         return [quiz.round_id]
     return list(
         rounds_managed_by(user).filter(programme_id=quiz.programme_id).values_list("pk", flat=True)
+    )
+
+
+def get_quiz_for_participant(user, pk) -> Quiz:
+    """A published quiz the user may take or has taken, else 404."""
+    quiz = get_object_or_404(Quiz.objects.published().select_related("round", "programme"), pk=pk)
+    if not (can_take(user, quiz) or Attempt.objects.filter(quiz=quiz, user=user).exists()):
+        raise Http404
+    return quiz
+
+
+def get_attempt_for_user(user, pk) -> Attempt:
+    """The user's own attempt, or 404 (never another participant's)."""
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz", "quiz__round"), pk=pk, user=user
     )

@@ -7,37 +7,19 @@ every quiz, a trainer only those of their rounds (another round's quiz is a 404)
 import tablib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from accounts.exports import spreadsheet_response
 from accounts.import_views import PreviewedImportMixin
 
 from .access import get_quiz_for_manager, results_scope_round_ids
 from .report import build_report, paired_users, participant_scope
 from .resources import QuestionResource
-
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def spreadsheet_response(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
-    if fmt not in EXPORT_FORMATS:
-        fmt = "csv"
-    content = dataset.export(fmt)
-    if isinstance(content, str):
-        content = ("\ufeff" + content).encode("utf-8")  # Excel opens UTF-8 CSV with a BOM
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{fmt}"'
-    return response
 
 
 class QuizAdminMixin:
@@ -143,7 +125,7 @@ class QuizReportExportView(QuizAdminMixin, View):
                         item.answered,
                         _percent(item.difficulty),
                         _percent(item.discrimination),
-                        " ".join(item.flags),
+                        ", ".join(str(label) for _code, label in item.flag_labels),
                     ]
                 )
             return spreadsheet_response(dataset, fmt, f"item-analysis-{self.quiz.pk}")

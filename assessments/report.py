@@ -18,6 +18,7 @@ from decimal import Decimal
 import geothai
 from django.db.models import Avg, Count, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LaoType, User
 from courses.models import Enrolment, EnrolmentStatus
@@ -32,6 +33,11 @@ MAX_PARTICIPANT_ROWS = 500  # on the page; the export has them all
 # Aggregates repeat the expression: Django drops an annotation that only refers to other
 # annotations from the inner query of an aggregate (Avg("gain") would read a literal).
 GAIN = F("post_percent") - F("pre_percent")
+FLAG_LABELS = {
+    "nobody": _("Nobody got it right"),
+    "everybody": _("Everybody got it right"),
+    "weak": _("Weak discrimination"),
+}
 
 
 def _q2(value):
@@ -46,6 +52,11 @@ class ItemRow:
     difficulty: Decimal | None
     discrimination: Decimal | None
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def flag_labels(self) -> list[tuple[str, str]]:
+        """(code, what people read) for each flag: the page and the export say the same."""
+        return [(flag, FLAG_LABELS[flag]) for flag in self.flags]
 
 
 @dataclass

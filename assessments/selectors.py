@@ -16,7 +16,7 @@ from django.db.models.functions import RowNumber
 
 from courses.models import Enrolment, EnrolmentStatus, Round
 
-from .models import Attempt, AttemptStatus, Quiz, QuizKind, Scoring
+from .models import Answer, Attempt, AttemptStatus, Question, Quiz, QuizKind, Scoring
 
 
 def counted_attempts_ordering():
@@ -223,3 +223,34 @@ def passed_post_test_user_ids(round_ids: Iterable[int], user_ids=None) -> dict[i
     for round_id, user_id in rows:
         result[round_id].add(user_id)
     return result
+
+
+def attempt_questions(attempt: Attempt) -> list[dict]:
+    """The attempt's questions in its order, choices in its order, with the saved answers."""
+    questions = {
+        question.pk: question
+        for question in Question.objects.filter(pk__in=attempt.question_order)
+        .select_related("image")
+        .prefetch_related("choices")
+    }
+    saved = {
+        answer.question_id: answer.choice_ids for answer in Answer.objects.filter(attempt=attempt)
+    }
+    rows = []
+    for question_id in attempt.question_order:
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        choices = {choice.pk: choice for choice in question.choices.all()}
+        order = attempt.choice_order(question_id, list(choices))
+        chosen = set(saved.get(question_id, []))
+        rows.append(
+            {
+                "number": len(rows) + 1,
+                "question": question,
+                "choices": [{"choice": choices[pk], "checked": pk in chosen} for pk in order],
+                "answered": bool(chosen),
+                "chosen": chosen,
+            }
+        )
+    return rows

@@ -8,36 +8,21 @@ the time left, which the server computes from the attempt's deadline.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
-from .models import Answer, Attempt, Layout, Question, Quiz, Review
-from .selectors import pick_counted
+from .access import get_attempt_for_user, get_quiz_for_participant
+from .models import Attempt, Layout, Review
+from .selectors import attempt_questions, pick_counted
 from .services import (
     AssessmentError,
-    can_take,
     close_expired_attempt,
     save_answers,
     start_attempt,
     submit_attempt,
 )
-
-
-def get_quiz_for_participant(user, pk) -> Quiz:
-    """A published quiz the user may take or has taken, else 404."""
-    quiz = get_object_or_404(Quiz.objects.published().select_related("round", "programme"), pk=pk)
-    if not (can_take(user, quiz) or Attempt.objects.filter(quiz=quiz, user=user).exists()):
-        raise Http404
-    return quiz
-
-
-def get_attempt_for_user(user, pk) -> Attempt:
-    """The user's own attempt, or 404 (never another participant's)."""
-    return get_object_or_404(
-        Attempt.objects.select_related("quiz", "quiz__round"), pk=pk, user=user
-    )
 
 
 def answers_from_post(post, question_ids) -> dict[int, list[str]]:
@@ -82,37 +67,6 @@ class StartView(LoginRequiredMixin, View):
             messages.error(request, error.message)
             return redirect("assessments:quiz", pk=quiz.pk)
         return redirect("assessments:attempt", pk=attempt.pk)
-
-
-def attempt_questions(attempt: Attempt) -> list[dict]:
-    """The attempt's questions in its order, choices in its order, with the saved answers."""
-    questions = {
-        question.pk: question
-        for question in Question.objects.filter(pk__in=attempt.question_order)
-        .select_related("image")
-        .prefetch_related("choices")
-    }
-    saved = {
-        answer.question_id: answer.choice_ids for answer in Answer.objects.filter(attempt=attempt)
-    }
-    rows = []
-    for question_id in attempt.question_order:
-        question = questions.get(question_id)
-        if question is None:
-            continue
-        choices = {choice.pk: choice for choice in question.choices.all()}
-        order = attempt.choice_order(question_id, list(choices))
-        chosen = set(saved.get(question_id, []))
-        rows.append(
-            {
-                "number": len(rows) + 1,
-                "question": question,
-                "choices": [{"choice": choices[pk], "checked": pk in chosen} for pk in order],
-                "answered": bool(chosen),
-                "chosen": chosen,
-            }
-        )
-    return rows
 
 
 def clock(seconds: int | None) -> str:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -91,41 +92,104 @@ class QuestionIndexView(ManagedQuerysetMixin, snippet_views.IndexView):
         return super().get_base_queryset().filter(pk__in=self.managed().values("pk"))
 
 
-class ManagedEditView(ManagedQuerysetMixin, snippet_views.EditView):
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+class ManagedObjectMixin(ManagedQuerysetMixin):
+    """Views of one object (edit, delete, copy, history, usage): 404 unless the user manages
+    it, so a trainer of another round reads neither its questions nor its correct choices."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
         if not self.managed().filter(pk=obj.pk).exists():
             raise Http404
         return obj
 
 
-class ManagedDeleteView(ManagedQuerysetMixin, snippet_views.DeleteView):
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.managed().filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
+class ManagedEditView(ManagedObjectMixin, snippet_views.EditView):
+    pass
 
 
-class QuizViewSet(SnippetViewSet):
+class ManagedDeleteView(ManagedObjectMixin, snippet_views.DeleteView):
+    pass
+
+
+class ManagedCopyView(ManagedObjectMixin, snippet_views.CopyView):
+    pass
+
+
+class ManagedHistoryView(ManagedObjectMixin, snippet_views.HistoryView):
+    pass
+
+
+class ManagedUsageView(ManagedObjectMixin, snippet_views.UsageView):
+    pass
+
+
+class ManagedChooserMixin:
+    """The chooser modal lists and returns only the objects the user manages."""
+
+    def managed(self):
+        from .access import questions_managed_by, quizzes_managed_by
+
+        if self.model_class is Quiz:
+            return quizzes_managed_by(self.request.user)
+        return questions_managed_by(self.request.user)
+
+    def get_object_list(self):
+        return super().get_object_list().filter(pk__in=self.managed().values("pk"))
+
+    def get_object(self, pk):
+        return self.managed().get(pk=pk)
+
+    def get_objects(self, pks):
+        return self.managed().filter(pk__in=pks)
+
+
+class ManagedChooseView(ManagedChooserMixin, chooser_views.ChooseView):
+    pass
+
+
+class ManagedChooseResultsView(ManagedChooserMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ManagedChosenView(ManagedChooserMixin, chooser_views.SnippetChosenView):
+    pass
+
+
+class ManagedChosenMultipleView(ManagedChooserMixin, chooser_views.SnippetChosenMultipleView):
+    pass
+
+
+class ManagedChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = ManagedChooseView
+    choose_results_view_class = ManagedChooseResultsView
+    chosen_view_class = ManagedChosenView
+    chosen_multiple_view_class = ManagedChosenMultipleView
+
+
+class ManagedViewSet(SnippetViewSet):
+    edit_view_class = ManagedEditView
+    delete_view_class = ManagedDeleteView
+    copy_view_class = ManagedCopyView
+    history_view_class = ManagedHistoryView
+    usage_view_class = ManagedUsageView
+    chooser_viewset_class = ManagedChooserViewSet
+
+
+class QuizViewSet(ManagedViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Tests")
     index_view_class = QuizIndexView
-    edit_view_class = ManagedEditView
-    delete_view_class = ManagedDeleteView
     list_display = ["title", "kind", "round", "programme", "is_published"]
     list_filter = ["kind", "programme", "is_published"]
     search_fields = ["title"]
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(ManagedViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
     index_view_class = QuestionIndexView
-    edit_view_class = ManagedEditView
-    delete_view_class = ManagedDeleteView
     list_display = ["text", "quiz", "position", "kind", "points"]
     list_filter = ["kind"]
     search_fields = ["text"]

@@ -4,12 +4,9 @@ import tablib
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from .tables import Table
+from accounts.exports import spreadsheet_response
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from .tables import Table
 
 
 def _value(column, value):
@@ -29,10 +26,4 @@ def table_dataset(table: Table) -> tablib.Dataset:
 
 
 def export_response(table: Table, fmt: str, filename: str) -> HttpResponse:
-    content = table_dataset(table).export(fmt)
-    if isinstance(content, str):
-        content = ("\ufeff" + content).encode("utf-8")
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return spreadsheet_response(table_dataset(table), fmt, filename, dated=False)

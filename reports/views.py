@@ -6,8 +6,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
 
+from accounts.exports import SPREADSHEET_TYPES
+
 from . import selectors, tables
-from .exports import EXPORT_TYPES, export_response
+from .exports import export_response
 from .forms import ReportFilterForm, province_name
 from .scope import PROVINCE, report_scope
 
@@ -26,7 +28,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
         if not self.scope.sees_anything or (self.needs_coverage and not self.scope.sees_coverage):
             raise PermissionDenied
         fmt = kwargs.get("fmt")
-        if fmt is not None and fmt not in EXPORT_TYPES:
+        if fmt is not None and fmt not in SPREADSHEET_TYPES:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -59,7 +61,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
                 scope_province=province_name(self.scope.province_code)
                 if self.scope.province_code
                 else "",
-                export_formats=list(EXPORT_TYPES),
+                export_formats=list(SPREADSHEET_TYPES),
             )
         )
 

@@ -1,4 +1,5 @@
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -112,6 +113,34 @@ def test_a_trainer_of_another_round_and_a_participant_get_nothing(client):
     assert quiz.title not in response.content.decode()
 
 
+def test_a_trainer_of_another_round_cannot_copy_or_trace_its_questions(client):
+    round_ = RoundFactory(number=1)
+    quiz = make_quiz(round_, questions=1)
+    question = quiz.questions.get()
+    client.force_login(trainer_of(RoundFactory(number=2)))
+    for model, pk in (("quiz", quiz.pk), ("question", question.pk)):
+        for view in ("copy", "history", "usage"):
+            url = f"/admin/snippets/assessments/{model}/{view}/{pk}/"
+            response = client.get(url)
+            assert response.status_code == 404, url
+            assert question.text not in response.content.decode(), url
+    # Nor does the chooser modal list or return them.
+    listing = client.get("/admin/snippets/choose/assessments/question/")
+    assert question.text not in json.dumps(listing.json(), ensure_ascii=False)
+    listing = client.get("/admin/snippets/choose/assessments/quiz/")
+    assert quiz.title not in json.dumps(listing.json(), ensure_ascii=False)
+    chosen = f"/admin/snippets/choose/assessments/question/chosen/{question.pk}/"
+    assert client.get(chosen).status_code == 404
+    # The round's own trainer still reaches them.
+    client.force_login(trainer_of(round_))
+    for view in ("copy", "history", "usage"):
+        url = f"/admin/snippets/assessments/question/{view}/{question.pk}/"
+        assert client.get(url).status_code == 200, url
+    assert client.get(chosen).json()["result"]["string"] == question.text
+    listing = client.get("/admin/snippets/choose/assessments/quiz/")
+    assert quiz.title in json.dumps(listing.json(), ensure_ascii=False)
+
+
 def test_the_rounds_trainer_and_dla_open_the_quiz_pages(client):
     round_ = RoundFactory(number=1)
     quiz = make_quiz(round_, questions=2)
@@ -183,6 +212,9 @@ def test_the_report_pairs_pre_and_post_with_a_bounded_number_of_queries(
     assert len(export.strip().splitlines()) == 17
     items = client.get(f"/admin/tests/{post.pk}/report/items/xlsx/")
     assert items.status_code == 200
+    items = client.get(f"/admin/tests/{post.pk}/report/items/csv/").content.decode("utf-8-sig")
+    assert "ทุกคนตอบถูก" in items  # flags in Thai, not their codes
+    assert "everybody" not in items
 
 
 def test_a_trainer_sees_only_their_rounds_participants_in_a_programme_wide_test(client):
