@@ -13,10 +13,11 @@ from types import SimpleNamespace
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from courses.models import Enrolment, EnrolmentStatus, Round
 
-from .models import Answer, Attempt, AttemptStatus, Question, Quiz, QuizKind, Scoring
+from .models import Answer, Attempt, AttemptStatus, Question, Quiz, QuizKind, Review, Scoring
 
 
 def counted_attempts_ordering():
@@ -254,3 +255,15 @@ def attempt_questions(attempt: Attempt) -> list[dict]:
             }
         )
     return rows
+
+
+def answers_revealed(attempt: Attempt, now=None) -> bool:
+    """Whether the result page may show the correct answers (and explanations) the quiz
+    offers: only once they can no longer help another attempt, i.e. the participant has
+    used every attempt or the quiz has closed."""
+    quiz = attempt.quiz
+    if quiz.review not in {Review.ANSWERS, Review.EXPLANATIONS}:
+        return False
+    if quiz.closes_at and (now or timezone.now()) > quiz.closes_at:
+        return True
+    return Attempt.objects.filter(quiz=quiz, user_id=attempt.user_id).count() >= quiz.max_attempts

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView, View
 
 from .access import get_attempt_for_user, get_quiz_for_participant
 from .models import Attempt, Layout, Review
-from .selectors import attempt_questions, pick_counted
+from .selectors import answers_revealed, attempt_questions, pick_counted
 from .services import (
     AssessmentError,
     close_expired_attempt,
@@ -181,7 +181,7 @@ class ResultView(LoginRequiredMixin, TemplateView):
         if not attempt.is_submitted:
             raise Http404
         quiz = attempt.quiz
-        show_answers = quiz.review in {Review.ANSWERS, Review.EXPLANATIONS}
+        show_answers = answers_revealed(attempt)
         rows = attempt_questions(attempt) if show_answers else []
         credits = dict(attempt.answers.values_list("question_id", "credit")) if show_answers else {}
         for row in rows:
@@ -192,6 +192,7 @@ class ResultView(LoginRequiredMixin, TemplateView):
             quiz=quiz,
             rows=rows,
             show_answers=show_answers,
+            answers_later=not show_answers and quiz.review != Review.SCORE,
             show_explanations=quiz.review == Review.EXPLANATIONS,
             **kwargs,
         )

@@ -186,6 +186,30 @@ def test_result_page_in_thai_shows_what_the_quiz_allows(client, round_, particip
     assert "เพราะเป็นข้อมูลพื้นฐานของเมือง" not in html
 
 
+def test_correct_answers_wait_until_no_attempt_is_left(client, round_, participant):
+    quiz = make_quiz(
+        round_, QuizKind.POST_TEST, questions=1, review=Review.EXPLANATIONS, max_attempts=2
+    )
+    question = quiz.questions.get()
+    question.explanation = "เพราะเป็นข้อมูลพื้นฐานของเมือง"
+    question.save()
+    client.force_login(participant)
+    first = start_attempt(user=participant, quiz=quiz)
+    submit_attempt(
+        user=participant, attempt_id=first.pk, answers={question.pk: wrong_ids(question)[:1]}
+    )
+    html = client.get(f"/tests/attempts/{first.pk}/result/").content.decode()
+    assert "เพราะเป็นข้อมูลพื้นฐานของเมือง" not in html  # it would give the second try away
+    assert "คำตอบที่ถูกต้องจะแสดงเมื่อ" in html
+    second = start_attempt(user=participant, quiz=quiz)
+    submit_attempt(
+        user=participant, attempt_id=second.pk, answers={question.pk: wrong_ids(question)[:1]}
+    )
+    for attempt in (first, second):
+        html = client.get(f"/tests/attempts/{attempt.pk}/result/").content.decode()
+        assert "เพราะเป็นข้อมูลพื้นฐานของเมือง" in html
+
+
 def test_one_question_per_screen_moves_on_and_saves(client, round_, participant):
     quiz = make_quiz(round_, questions=3, layout=Layout.ONE)
     attempt = start_attempt(user=participant, quiz=quiz)
