@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.access import is_dla_admin, is_trainer
+from accounts.exports import SPREADSHEET_TYPES, spreadsheet_response
 from accounts.models import LaoType
 from accounts.services import clean_src, missing_for_enrolment
 
@@ -24,12 +25,6 @@ from .forms import EnrolForm, EnrolmentFilterForm
 from .models import Enrolment, EnrolmentStatus, Programme, Round
 from .resources import EnrolmentResource
 from .services import EnrolmentError, cancel_enrolment, enrol_in_rounds
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
 
 # --- Short links printed on circulars and posters ---------------------------------------
 
@@ -289,7 +284,7 @@ class RoundEnrolmentListView(StaffRequiredMixin, TemplateView):
         form = self.get_filter_form()
         enrolments = self.get_queryset(form)
         export = request.GET.get("export")
-        if export in EXPORT_TYPES:
+        if export in SPREADSHEET_TYPES:
             return self.export(enrolments, export)
         page = Paginator(enrolments, self.page_size).get_page(request.GET.get("page"))
         query = request.GET.copy()
@@ -313,11 +308,5 @@ class RoundEnrolmentListView(StaffRequiredMixin, TemplateView):
 
     def export(self, enrolments, fmt):
         dataset = EnrolmentResource().export(enrolments)
-        content = dataset.export(fmt)
-        if isinstance(content, str):
-            content = ("\ufeff" + content).encode("utf-8")
-        response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-        name = f"enrolments-{self.round.programme.code}-round-{self.round.number}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        name = f"enrolments-{self.round.programme.code}-round-{self.round.number}"
+        return spreadsheet_response(dataset, fmt, name, dated=False)
