@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from accounts.exports import spreadsheet_response
 from courses.progress import MY_TRAINING_PROGRAMME_ITEMS_HOOK, MY_TRAINING_ROUND_ITEMS_HOOK
 
 from . import admin_views
@@ -126,17 +126,7 @@ class CertificateIndexView(IndexView):
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         dataset = CertificateResource().export(queryset=queryset)
-        if spreadsheet_format == self.FORMAT_CSV:
-            # The byte-order mark makes Excel read the Thai text as UTF-8.
-            content = "\ufeff" + dataset.export("csv")
-            content_type = "text/csv; charset=utf-8"
-        else:
-            content = dataset.export("xlsx")
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(content, content_type=content_type)
-        filename = f"{self.get_filename()}.{spreadsheet_format}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return spreadsheet_response(dataset, spreadsheet_format, self.get_filename(), dated=False)
 
     def get_list_more_buttons(self, instance):
         ns = "certificates_issued"

@@ -4,7 +4,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.access import is_dla_admin, is_trainer
+from accounts.exports import SPREADSHEET_TYPES, spreadsheet_response
 from courses.access import can_manage_round
 from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import join_blockers
@@ -355,13 +356,8 @@ class CoViewerView(_MarkBase):
 
 
 class ExportView(ConsoleMixin, View):
-    FORMATS = {
-        "csv": ("text/csv; charset=utf-8", "csv"),
-        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    }
-
     def get(self, request, round_id, fmt):
-        if fmt not in self.FORMATS:
+        if fmt not in SPREADSHEET_TYPES:
             raise Http404
         queryset = (
             AttendanceRecord.objects.filter(session=self.session)
@@ -369,12 +365,8 @@ class ExportView(ConsoleMixin, View):
             .order_by("user__first_name", "user__last_name")
         )
         dataset = AttendanceRecordResource().export(queryset)
-        content_type, extension = self.FORMATS[fmt]
-        body = dataset.csv.encode("utf-8-sig") if fmt == "csv" else dataset.xlsx
-        response = HttpResponse(body, content_type=content_type)
-        filename = f"attendance-round-{self.round.number}-{self.round.pk}.{extension}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        name = f"attendance-round-{self.round.number}-{self.round.pk}"
+        return spreadsheet_response(dataset, fmt, name, dated=False)
 
 
 class ImportUploadView(ConsoleMixin, View):
