@@ -14,8 +14,9 @@ PUBLIC_PAGES = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
+    "/verify/",
 ]
-PARTICIPANT_PAGES = ["/my-training/"]
+PARTICIPANT_PAGES = ["/my-training/", "/my-certificates/", "/sandbox/", "/enrol/esc-2569/"]
 
 
 def serious_violations(page) -> list[str]:
@@ -39,7 +40,8 @@ def log_in(page, base_url, email, password):
 def test_public_pages_have_no_serious_accessibility_violations(live_server, phone_page, demo_site):
     found = {}
     for path in PUBLIC_PAGES:
-        phone_page.goto(live_server.url + path)
+        response = phone_page.goto(live_server.url + path)
+        assert response.status == 200, path
         if violations := serious_violations(phone_page):
             found[path] = violations
     assert found == {}
@@ -48,10 +50,47 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, phon
 def test_participant_pages_have_no_serious_accessibility_violations(
     live_server, phone_page, demo_site
 ):
+    from accounts.models import User
+    from assessments.models import Quiz, QuizKind
+    from assessments.services import start_attempt, submit_attempt
+    from courses.models import Round
+    from courses.services import enrol_participant
+
+    participant = User.objects.get(email="participant@example.com")
+    enrol_participant(user=participant, round_=Round.objects.get(number=1))
+    pre, post = (Quiz.objects.get(kind=kind) for kind in (QuizKind.PRE_TEST, QuizKind.POST_TEST))
+    submitted = start_attempt(user=participant, quiz=pre)
+    submit_attempt(user=participant, attempt_id=submitted.pk, answers={})
+    running = start_attempt(user=participant, quiz=post)
+    quiz_pages = [
+        f"/tests/{post.pk}/",
+        f"/tests/attempts/{running.pk}/",
+        f"/tests/attempts/{submitted.pk}/result/",
+    ]
     log_in(phone_page, live_server.url, "participant@example.com", "demo-participant-2569")
     found = {}
-    for path in PARTICIPANT_PAGES:
-        phone_page.goto(live_server.url + path)
+    for path in [*PARTICIPANT_PAGES, *quiz_pages]:
+        response = phone_page.goto(live_server.url + path)
+        assert response.status == 200, path
+        if violations := serious_violations(phone_page):
+            found[path] = violations
+    assert found == {}
+
+
+def test_trainer_pages_have_no_serious_accessibility_violations(live_server, phone_page, demo_site):
+    from courses.models import Round
+
+    round_1 = Round.objects.get(number=1)
+    log_in(phone_page, live_server.url, "trainer@example.com", "demo-trainer-2569")
+    found = {}
+    for path in (
+        f"/live/{round_1.pk}/",
+        f"/live/{round_1.pk}/console/",
+        f"/sandbox/class/{round_1.pk}/",
+        "/reports/",
+    ):
+        response = phone_page.goto(live_server.url + path)
+        assert response.status == 200, path
         if violations := serious_violations(phone_page):
             found[path] = violations
     assert found == {}
