@@ -729,31 +729,18 @@ def mark_attendance(
         raise SessionError("not_manager")
     if status not in AttendanceStatus.values and status != "":
         raise SessionError("invalid_status")
-    if not reason.strip():
-        raise SessionError("reason_required")
-    _check_participant(session, user)
-    now = now or timezone.now()
-    with transaction.atomic():
-        AttendanceEvent.objects.create(
-            session=session,
-            user=user,
-            external_user_id=str(user.pk),
-            source=AttendanceSource.MANUAL,
-            kind=AttendanceEventKind.MARK,
-            occurred_at=now,
-            status=status,
-            reason=reason.strip(),
-            recorded_by=by,
-        )
-        reconcile_attendance(session=session, user_ids=[user.pk])
-        record = AttendanceRecord.objects.get(session=session, user=user)
-        log(
-            instance=record,
-            action="esc.training_sessions.override",
-            user=by,
-            data={"participant": user.pk, "status": status, "reason": reason.strip()},
-        )
-    return record
+    return _record_trainer_mark(
+        session=session,
+        user=user,
+        by=by,
+        reason=reason,
+        now=now,
+        kind=AttendanceEventKind.MARK,
+        action="esc.training_sessions.override",
+        fields={"status": status},
+        audit={"status": status},
+        reconcile_user_ids=[user.pk],
+    )
 
 
 def mark_co_viewer(
@@ -765,29 +752,47 @@ def mark_co_viewer(
         raise SessionError("not_manager")
     if user.pk == host.pk:
         raise SessionError("self_host")
-    if not reason.strip():
+    return _record_trainer_mark(
+        session=session,
+        user=user,
+        by=by,
+        reason=reason,
+        now=now,
+        kind=AttendanceEventKind.CO_VIEWER,
+        action="esc.training_sessions.co_viewer",
+        fields={"host_user": host},
+        audit={"host": host.pk},
+        reconcile_user_ids=[user.pk, host.pk],
+    )
+
+
+def _record_trainer_mark(
+    *, session, user, by, reason, now, kind, action, fields, audit, reconcile_user_ids
+) -> AttendanceRecord:
+    """A trainer's manual event: stored as evidence, reconciled and audited, all at once."""
+    reason = reason.strip()
+    if not reason:
         raise SessionError("reason_required")
     _check_participant(session, user)
-    now = now or timezone.now()
     with transaction.atomic():
         AttendanceEvent.objects.create(
             session=session,
             user=user,
             external_user_id=str(user.pk),
             source=AttendanceSource.MANUAL,
-            kind=AttendanceEventKind.CO_VIEWER,
-            occurred_at=now,
-            host_user=host,
-            reason=reason.strip(),
+            kind=kind,
+            occurred_at=now or timezone.now(),
+            reason=reason,
             recorded_by=by,
+            **fields,
         )
-        reconcile_attendance(session=session, user_ids=[user.pk, host.pk])
+        reconcile_attendance(session=session, user_ids=reconcile_user_ids)
         record = AttendanceRecord.objects.get(session=session, user=user)
         log(
             instance=record,
-            action="esc.training_sessions.co_viewer",
+            action=action,
             user=by,
-            data={"participant": user.pk, "host": host.pk, "reason": reason.strip()},
+            data={"participant": user.pk, **audit, "reason": reason},
         )
     return record
 
