@@ -80,8 +80,11 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/djhtml templates
 
 # Refresh locale/th after changing strings; then translate the new entries.
+# No source locations and entries sorted by msgid: parallel branches that add strings then
+# touch different lines of the catalogue and merge cleanly.
 translations: $(VENV)/.runtime-installed
-	$(PY) manage.py makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=scripts
+	$(PY) manage.py makemessages -l th --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=scripts
+	msgcat --sort-output --no-location -o locale/th/LC_MESSAGES/django.po locale/th/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
