@@ -15,6 +15,14 @@ from tests.factories import ProgrammeFactory, RoundFactory
 pytestmark = pytest.mark.django_db
 
 BANGKOK = datetime.timezone(datetime.timedelta(hours=7))
+# The rounds below start on 2 December 2026; every test enrols while registration is open.
+FROZEN_NOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=BANGKOK)
+
+
+@pytest.fixture(autouse=True)
+def _registration_is_open():
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        yield
 
 
 def _round(number=1, capacity=10, **kwargs):
@@ -30,7 +38,6 @@ def _round(number=1, capacity=10, **kwargs):
     )
 
 
-@time_machine.travel(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=BANGKOK), tick=False)
 def test_confirmation_is_thai_html_and_text_with_an_ics_per_round_in_bangkok_time(
     django_capture_on_commit_callbacks,
 ):
@@ -99,7 +106,8 @@ def test_a_re_enrolment_after_cancelling_is_confirmed_again():
     enrolment = enrol_participant(user=user, round_=round_)
     deliver_registration_notice(enrolment_ids=[enrolment.pk])
     cancel_enrolment(enrolment=enrolment)
-    enrolment = enrol_participant(user=user, round_=round_)
+    with time_machine.travel(FROZEN_NOW + datetime.timedelta(hours=1), tick=False):
+        enrolment = enrol_participant(user=user, round_=round_)
     assert deliver_registration_notice(enrolment_ids=[enrolment.pk]) == 1
     assert len(mail.outbox) == 2
 
