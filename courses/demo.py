@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from .models import Enrolment, EnrolmentStatus, Programme, Round
+from .services import schedule_round_reminders
 
 ROUND_TITLES = [
     (
@@ -26,7 +27,9 @@ ROUND_TITLES = [
 ]
 
 
-def seed_programme(trainers=()) -> Programme:
+def seed_programme(trainers=(), *, has_history=lambda round_: False) -> Programme:
+    """The demo programme; ``has_history(round_)`` tells a round that apps above courses
+    hold records of (a live session held), whose dates a later run must keep."""
     programme, _ = Programme.objects.get_or_create(
         code="esc-2569",
         defaults={
@@ -41,30 +44,49 @@ def seed_programme(trainers=()) -> Programme:
             "circular_number": "มท ๐๘๒๐.๒/ว ๑๑๑๔",
         },
     )
-    # Rounds one week apart starting next week, 09:00-12:00 Bangkok time. Dates are
-    # set when a round is first created and never moved by a later run.
-    today = timezone.localdate()
-    first_day = today + datetime.timedelta(days=7)
+    # Rounds one week apart starting next week, 09:00-12:00 Bangkok time. A later run moves
+    # a demo round that has ended back into the coming weeks, so the demo works on any day,
+    # unless it is history someone made: a round edited in the admin or one with records
+    # (``has_history``) keeps its dates.
+    now = timezone.now()
+    first_day = timezone.localdate(now) + datetime.timedelta(days=7)
     for number, (title, title_en) in enumerate(ROUND_TITLES, start=1):
         day = first_day + datetime.timedelta(weeks=number - 1)
         starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+        schedule = _demo_schedule(starts_at, now)
         round_, created = Round.objects.get_or_create(
             programme=programme,
             number=number,
-            defaults={
-                "title": title,
-                "title_en": title_en,
-                "starts_at": starts_at,
-                "ends_at": starts_at + datetime.timedelta(hours=3),
-                "join_window_minutes": 30,
-                "capacity": 500,
-                "registration_opens_at": timezone.now() - datetime.timedelta(days=1),
-                "registration_closes_at": starts_at - datetime.timedelta(hours=12),
-            },
+            defaults={"title": title, "title_en": title_en, "capacity": 500, **schedule},
         )
         if created and trainers:
             round_.trainers.add(*trainers)
+        elif round_.ends_at < now and not (_edited_in_admin(round_) or has_history(round_)):
+            Round.objects.filter(pk=round_.pk).update(**schedule)
+            round_.refresh_from_db()
+            schedule_round_reminders(round_=round_)
     return programme
+
+
+def _demo_schedule(starts_at: datetime.datetime, now: datetime.datetime) -> dict:
+    return {
+        "starts_at": starts_at,
+        "ends_at": starts_at + datetime.timedelta(hours=3),
+        "join_window_minutes": 30,
+        "registration_opens_at": now - datetime.timedelta(days=1),
+        "registration_closes_at": starts_at - datetime.timedelta(hours=12),
+    }
+
+
+def _edited_in_admin(round_: Round) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    return ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Round),
+        object_id=str(round_.pk),
+        action="wagtail.edit",
+    ).exists()
 
 
 def move_round_to_now(programme: Programme, number: int, *, participant) -> Round:

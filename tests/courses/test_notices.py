@@ -273,3 +273,30 @@ def test_moving_a_round_in_the_admin_reschedules_the_reminders(
         _run_worker()
     assert mail.outbox[-1].subject == "พรุ่งนี้: การอบรมออนไลน์ครั้งที่ 1"
     assert len(mail.outbox) == 2
+
+
+def test_an_enrolment_e_mail_sent_just_after_new_year_in_bangkok_shows_the_new_year(
+    django_capture_on_commit_callbacks,
+):
+    # 00:30 on 1 January 2027 in Bangkok is still 31 December 2026 in UTC, and the round's
+    # start at 06:00 is still 2026 in UTC too.
+    starts_at = datetime.datetime(2027, 1, 1, 6, 0, tzinfo=BANGKOK)
+    round_ = RoundFactory(
+        number=1,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=3),
+        registration_opens_at=starts_at - datetime.timedelta(days=30),
+        registration_closes_at=starts_at - datetime.timedelta(hours=1),
+    )
+    user = ReadyParticipantFactory()
+    with (
+        time_machine.travel(datetime.datetime(2027, 1, 1, 0, 30, tzinfo=BANGKOK), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        enrol_participant(user=user, round_=round_)
+    [message] = mail.outbox
+    assert "1 มกราคม พ.ศ. 2570 06:00–09:00 น." in message.body
+    assert "2569" not in message.body
+    ics = message.attachments[0][1]
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert "DTSTART;TZID=Asia/Bangkok:20270101T060000" in ics

@@ -8,6 +8,7 @@ from certificates.demo import seed_certificates
 from cms.demo import ensure_wagtail_base_rows, seed_pages
 from courses.demo import move_round_to_now, seed_programme
 from sar.demo import seed_sandbox
+from sessions.models import LiveSession
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         ensure_wagtail_base_rows()
         seed_organisations()
         users = seed_users()
-        programme = seed_programme(trainers=[users[Role.TRAINER]])
+        programme = seed_programme(trainers=[users[Role.TRAINER]], has_history=_session_held)
         seed_pages(programme)
         seed_sandbox(users[Role.PARTICIPANT])
         seed_assessments(programme)
@@ -44,3 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo-only logins:"))
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec['role']:<24} {spec['email']:<28} {spec['password']}")
+
+
+def _session_held(round_) -> bool:
+    return LiveSession.objects.filter(round=round_, started_at__isnull=False).exists()
