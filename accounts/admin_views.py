@@ -10,11 +10,10 @@ from django.views.generic import FormView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from .exports import spreadsheet_response
-from .import_views import PreviewedImportMixin
-from .imports import (
-    dataset_from_bytes,
-)
+from core.downloads import spreadsheet_response
+from core.import_views import PreviewedImportMixin
+from core.imports import dataset_from_bytes
+
 from .models import Organisation
 from .resources import OrganisationResource
 

@@ -1,40 +1,16 @@
-"""Downloads: my data (the same sections as JSON and as an XLSX workbook), and the one
-response every spreadsheet export of the admin and the dashboards is sent with."""
+"""Downloads of the accounts app: my data (the same sections as JSON and as an XLSX
+workbook) and the nominated-participants template. They leave through ``core.downloads``,
+which makes every cell formula-safe."""
 
-import io
 import json
 
-import tablib
-from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.downloads import workbook_bytes
+
 from .personal_data import exported_sections
 from .services import account_sections
-
-SPREADSHEET_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def spreadsheet_response(
-    dataset: tablib.Dataset, fmt: str, filename: str, *, dated: bool = True
-) -> HttpResponse:
-    """``dataset`` as an attachment ``<filename>[-<today>].<fmt>``: CSV in UTF-8 with a BOM
-    (so Excel reads Thai) or XLSX; an unknown format gives CSV. Never cached: exports hold
-    personal data."""
-    if fmt not in SPREADSHEET_TYPES:
-        fmt = "csv"
-    content = dataset.export(fmt)
-    if isinstance(content, str):
-        content = ("\ufeff" + content).encode("utf-8")
-    response = HttpResponse(content, content_type=SPREADSHEET_TYPES[fmt])
-    if dated:
-        filename = f"{filename}-{timezone.localdate().isoformat()}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def personal_data_sections(user):
@@ -62,9 +38,7 @@ def personal_data_xlsx(user) -> bytes:
         sheet.append(headers)
         for row in section.rows:
             sheet.append([_cell(row.get(header)) for header in headers])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _cell(value):
@@ -95,6 +69,4 @@ def nominated_template_xlsx() -> bytes:
     sheet.append([example for _header, example in NOMINATED_HEADERS])
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 22
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

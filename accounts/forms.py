@@ -11,11 +11,11 @@ import re
 import geothai
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import slug_re
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .consent import CONSENT_STATEMENTS, OPTIONAL_PURPOSES, REQUIRED_PURPOSES
-from .imports import ImportFileError, check_upload
 from .models import ConsentPurpose, Organisation, User
 
 OTHER_PREFIX = "other"
@@ -313,6 +313,12 @@ class SignupForm(LaoPickerMixin, ProfileFieldsMixin, ConsentFieldsMixin, forms.F
         self.clean_lao(cleaned_data)
         return cleaned_data
 
+    def clean_src(self):
+        # The tag comes from a link courses built (courses.links.clean_src); anything that
+        # is not such a tag (letters, digits, - and _, at most 64) is not kept.
+        value = self.cleaned_data["src"].strip()
+        return value if len(value) <= 64 and slug_re.fullmatch(value) else ""
+
     def signup(self, request, user):
         """Called by allauth after saving; ``accounts.adapter`` has saved everything."""
 
@@ -388,18 +394,3 @@ class EraseAccountForm(forms.Form):
         if value.lower() != self.user.email.lower():
             raise forms.ValidationError(_("This is not the e-mail address of your account."))
         return value
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("File (.csv in UTF-8 or .xlsx)"),
-        help_text=_("The first row holds the column names."),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            check_upload(upload)
-        except ImportFileError as error:
-            raise forms.ValidationError(error.message) from error
-        return upload

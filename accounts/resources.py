@@ -1,7 +1,7 @@
 """django-import-export resources: the LAO directory and nominated participants.
 
 Each row is checked here with a Thai message per problem (unknown province or district
-code, duplicate DLA code, unknown type, missing name...). ``accounts.imports`` runs them
+code, duplicate DLA code, unknown type, missing name...). ``core.imports`` runs them
 as preview and confirm. Database checks that would cost a query per row (uniqueness,
 check constraints) are done here against data loaded once, so 7,850 rows stay quick.
 """
@@ -14,11 +14,13 @@ from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from core.imports import RowProblem
+from core.resources import ThaiCheckedResource
+
 from .forms import ENGLISH_NAME, THAI_NAME, normalise_phone
-from .imports import RowProblem
 from .models import LaoType, Organisation, User
 from .services import AccountError, invite_participant
 
@@ -64,51 +66,6 @@ class LaoTypeWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         text = " ".join(str(value or "").split())
         return _lao_type_lookup().get(text.lower(), text)
-
-
-class ThaiCheckedResource(resources.ModelResource):
-    """A resource whose rows are checked by ``check_row`` with Thai messages."""
-
-    column_labels: dict[str, str] = {}
-    # Model fields the import never fills (e.g. the password of an invited account).
-    clean_exclude: list[str] = []
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.notes: list[RowProblem] = []
-
-    def column_label(self, attribute: str) -> str:
-        return str(self.column_labels.get(attribute, attribute))
-
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        errors.update(
-            {k: v for k, v in self.check_row(instance, row, kwargs["row_number"]).items() if v}
-        )
-        if errors:
-            raise ValidationError(errors)
-
-    def check_row(self, instance, row, row_number) -> dict[str, list[str]]:
-        return {}
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # Uniqueness and the check constraints are covered by check_row without a query
-        # per row; the database constraints still stand behind them.
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(
-                exclude=[*errors.keys(), *self.clean_exclude],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
 
 
 class OrganisationResource(ThaiCheckedResource):

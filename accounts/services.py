@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from core.errors import CodedError
+
 from .consent import OPTIONAL_PURPOSES, PRIVACY_NOTICE_VERSION, REQUIRED_PURPOSES
 from .models import ConsentPurpose, ConsentRecord, Organisation, Role, User
 from .personal_data import run_consent_withdrawn_hooks, run_erasure_hooks
@@ -35,8 +37,8 @@ PROFILE_FIELDS = (
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 
 
-class AccountError(Exception):
-    """A refused change to an account; ``code`` is stable, ``message`` is Thai."""
+class AccountError(CodedError):
+    """A refused change to an account."""
 
     MESSAGES = {
         "consent_required": _(
@@ -56,11 +58,6 @@ class AccountError(Exception):
         "province_required": _("Choose the province a provincial coordinator follows."),
         "unknown_province": _("Unknown province code."),
     }
-
-    def __init__(self, code: str):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
 
 
 # --- Roles -------------------------------------------------------------------------------
@@ -114,14 +111,15 @@ def register_participant(
     """Save a new participant filled in by the sign-up form, with the consents they gave.
 
     ``user`` is unsaved (allauth has set e-mail and password). The account and its consent
-    records are written together or not at all.
+    records are written together or not at all. ``src`` is the QR link's tag, as the form
+    cleaned it (``courses.links.clean_src`` wrote it into the link).
     """
     consents = set(consents)
     if not set(REQUIRED_PURPOSES) <= consents:
         raise AccountError("consent_required")
     now = now or timezone.now()
     with transaction.atomic():
-        user.signup_src = clean_src(src)
+        user.signup_src = src[:64]
         user.save()
         for purpose in _ordered_purposes(consents):
             give_consent(user=user, purpose=purpose, now=now)
@@ -182,14 +180,6 @@ def missing_from_flags(user: User, *, email_verified: bool, consent_given: bool)
     if not consent_given:
         missing.append("consent_missing")
     return missing
-
-
-def clean_src(value: str | None) -> str:
-    """A QR source tag as stored: letters, digits, ``-`` and ``_`` only, at most 64."""
-    if not value:
-        return ""
-    kept = "".join(ch for ch in value.strip() if ch.isascii() and (ch.isalnum() or ch in "-_"))
-    return kept[:64]
 
 
 # --- Consent -----------------------------------------------------------------------
@@ -306,7 +296,7 @@ def invite_participant(
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise AccountError("email_taken")
-        user = User(email=email, is_active=False, signup_src=clean_src(src))
+        user = User(email=email, is_active=False, signup_src=src[:64])
         for name in PROFILE_FIELDS:
             if name in profile:
                 setattr(user, name, profile[name])

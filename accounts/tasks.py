@@ -5,12 +5,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
-from .mail import render_templated_mail
+from core.mail import render_templated_mail
 
-
-@task(backend="db", queue_name="mail")
-def send_templated_mail(*, template: str, context: dict, to: list[str]) -> None:
-    render_templated_mail(template=template, context=context, to=to).send()
+# Mail queued before the task moved to core names it by this path; the worker finds it here.
+from core.tasks import send_templated_mail  # noqa: F401
 
 
 @task(backend="db", queue_name="mail")

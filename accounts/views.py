@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,9 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import FormView, TemplateView
 from wagtail.log_actions import log
 
+from core.downloads import JSON_TYPE, XLSX_TYPE, file_response
+from core.import_views import PreviewedImportMixin
+
 from .access import is_dla_admin, is_trainer
 from .consent import CONSENT_STATEMENTS, OPTIONAL_PURPOSES, PRIVACY_NOTICE_VERSION
 from .exports import nominated_template_xlsx, personal_data_json, personal_data_xlsx
@@ -27,7 +30,6 @@ from .forms import (
     ProfileForm,
     district_choices,
 )
-from .import_views import PreviewedImportMixin
 from .models import ConsentPurpose, ConsentRecord, Organisation
 from .resources import NominatedParticipantResource
 from .services import (
@@ -199,19 +201,12 @@ class PersonalDataDownloadView(LoginRequiredMixin, View):
     def get(self, request, fmt):
         stamp = timezone.localdate().isoformat()
         if fmt == "json":
-            response = HttpResponse(
-                personal_data_json(request.user), content_type="application/json; charset=utf-8"
-            )
+            content, content_type = personal_data_json(request.user), JSON_TYPE
         elif fmt == "xlsx":
-            response = HttpResponse(
-                personal_data_xlsx(request.user),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
+            content, content_type = personal_data_xlsx(request.user), XLSX_TYPE
         else:
             raise Http404
-        response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.{fmt}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_response(content, filename=f"my-data-{stamp}.{fmt}", content_type=content_type)
 
 
 class EraseAccountView(LoginRequiredMixin, FormView):
@@ -339,8 +334,8 @@ class NominatedTemplateView(LoginRequiredMixin, View):
     def get(self, request):
         if not (is_dla_admin(request.user) or is_trainer(request.user)):
             raise PermissionDenied
-        return HttpResponse(
+        return file_response(
             nominated_template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": 'attachment; filename="nominated-participants.xlsx"'},
+            filename="nominated-participants.xlsx",
+            content_type=XLSX_TYPE,
         )

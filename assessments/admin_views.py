@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from accounts.exports import spreadsheet_response
-from accounts.import_views import PreviewedImportMixin
+from core.downloads import spreadsheet_response
+from core.import_views import PreviewedImportMixin
 
 from .access import get_quiz_for_manager, results_scope_round_ids
 from .report import build_report, paired_users, participant_scope

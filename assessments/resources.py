@@ -4,7 +4,7 @@ Columns: ``position``, ``kind`` (single / multiple / true_false, or the Thai nam
 ``text``, ``choice_1`` … ``choice_6``, ``correct`` (the numbers of the correct choices,
 e.g. ``2`` or ``1,3``), ``points``, ``explanation``. A row whose position already exists in
 the quiz replaces that question and its choices. Every row is checked with a Thai message;
-``accounts.imports`` runs the preview and the all-or-nothing import.
+``core.imports`` runs the preview and the all-or-nothing import.
 """
 
 import re
@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
-from accounts.resources import ThaiCheckedResource
+from core.resources import ThaiCheckedResource
+from core.thai import whole_number_or_none
 
 from .models import Choice, Question, QuestionKind
 
@@ -46,22 +47,40 @@ class KindWidget(widgets.CharWidget):
         return _kind_lookup().get(text.lower(), text)
 
 
+# Positions and points beyond this are typing mistakes (and stay within the column's range).
+MAX_POSITION = 32767
+
+
+def _cell_text(value) -> str:
+    """A cell as text; Excel gives whole numbers back as floats (2.0)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= MAX_POSITION:
+        return str(int(value))
+    return str("" if value is None else value).strip()
+
+
 class PositionWidget(widgets.IntegerWidget):
+    """A whole number from 0 to 32767, read with the strict parser (no exponent, no "²")."""
+
     def clean(self, value, row=None, **kwargs):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return super().clean(value, row=row, **kwargs)
+        text = _cell_text(value)
+        if not text:
+            return None
+        number = whole_number_or_none(text, maximum=MAX_POSITION)
+        if number is None:
+            raise ValueError(
+                _("“%(value)s” is not a whole number from 0 to %(max)s.")
+                % {"value": text[:20], "max": MAX_POSITION}
+            )
+        return number
 
 
 def parse_correct(value) -> list[int] | None:
     """ "1,3" / "1 3" / "1;3" → [1, 3]; None if not numbers."""
-    text = str(value or "").strip()
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    parts = [part for part in re.split(r"[\s,;/]+", text) if part]
-    if not parts or not all(part.isdigit() for part in parts):
+    parts = [part for part in re.split(r"[\s,;/]+", _cell_text(value)) if part]
+    numbers = [whole_number_or_none(part, maximum=MAX_POSITION) for part in parts]
+    if not numbers or None in numbers:
         return None
-    return sorted({int(part) for part in parts})
+    return sorted(set(numbers))
 
 
 class QuestionResource(ThaiCheckedResource):
@@ -123,9 +142,9 @@ class QuestionResource(ThaiCheckedResource):
     def before_import(self, dataset, **kwargs):
         # Rows without a position go after the highest position of the quiz and the file.
         for value in dataset["position"] if "position" in (dataset.headers or []) else []:
-            text = str(value or "").strip()
-            if text.isdigit():
-                self.next_position = max(self.next_position, int(text))
+            position = whole_number_or_none(_cell_text(value), maximum=MAX_POSITION)
+            if position is not None:
+                self.next_position = max(self.next_position, position)
 
     def before_import_row(self, row, **kwargs):
         # A row without a position goes after the quiz's last question.

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import CodedError
+from core.thai import whole_number_or_none
 from courses.models import Enrolment, EnrolmentStatus
 
 from .grading import answer_credit, attempt_score
@@ -23,8 +25,8 @@ from .models import Answer, Attempt, AttemptStatus, Choice, Question, QuestionKi
 GRACE = datetime.timedelta(seconds=30)
 
 
-class AssessmentError(Exception):
-    """A refused action on a quiz; ``code`` is stable, ``message`` is Thai."""
+class AssessmentError(CodedError):
+    """A refused action on a quiz."""
 
     MESSAGES = {
         "not_found": _("That test or attempt does not exist or is not yours."),
@@ -41,11 +43,8 @@ class AssessmentError(Exception):
         "invalid_choice": _("That choice does not belong to the question; nothing was saved."),
         "one_choice_only": _("Choose one answer only for this question."),
     }
-
-    def __init__(self, code: str):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
+    # The page's script reloads on a conflict: the attempt is over, nothing more to save.
+    STATUSES = {"already_submitted": 409, "deadline_passed": 409}
 
 
 def can_take(user, quiz: Quiz) -> bool:
@@ -119,26 +118,30 @@ def start_attempt(*, user, quiz: Quiz, now: datetime.datetime | None = None) -> 
 
 
 def _locked_attempt(user, attempt_id) -> Attempt:
+    pk = whole_number_or_none(attempt_id)
     try:
         return (
             Attempt.objects.select_for_update(of=("self",))
             .select_related("quiz")
             .order_by()
-            .get(pk=int(attempt_id), user=user)
+            .get(pk=pk, user=user)
         )
-    except (Attempt.DoesNotExist, TypeError, ValueError):
+    except Attempt.DoesNotExist:
         raise AssessmentError("not_found") from None
 
 
 def _clean_answers(attempt: Attempt, answers: dict) -> dict[int, list[int]]:
-    """Check every (question id → choice ids) pair against the attempt; two queries."""
-    try:
-        cleaned = {
-            int(question_id): sorted({int(choice_id) for choice_id in choice_ids})
-            for question_id, choice_ids in answers.items()
-        }
-    except (TypeError, ValueError):
-        raise AssessmentError("invalid_choice") from None
+    """Check every (question id → choice ids) pair against the attempt; two queries.
+
+    Ids are read with ``core.thai``'s strict parser: "²" or 5,000 digits are refused.
+    """
+    cleaned = {}
+    for question_id, choice_ids in answers.items():
+        question = whole_number_or_none(question_id)
+        choices = {whole_number_or_none(choice_id) for choice_id in choice_ids}
+        if question is None or None in choices:
+            raise AssessmentError("invalid_choice")
+        cleaned[question] = sorted(choices)
     if not set(cleaned) <= set(attempt.question_order):
         raise AssessmentError("unknown_question")
     kinds = dict(Question.objects.filter(pk__in=cleaned).values_list("pk", "kind"))

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
+from core.thai import whole_number_or_none
+
 from .access import get_attempt_for_user, get_quiz_for_participant
 from .models import Attempt, Layout, Review
 from .selectors import answers_revealed, attempt_questions, pick_counted
@@ -94,10 +96,8 @@ class AttemptView(LoginRequiredMixin, TemplateView):
     def current_index(self, rows) -> int | None:
         if self.attempt.quiz.layout != Layout.ONE:
             return None
-        try:
-            index = int(self.request.GET.get("q", self.request.POST.get("q", 1))) - 1
-        except ValueError:
-            index = 0
+        step = whole_number_or_none(self.request.GET.get("q", self.request.POST.get("q", "1")))
+        index = 0 if step is None else step - 1
         return min(max(index, 0), len(rows) - 1)
 
     def get_context_data(self, **kwargs):
@@ -122,8 +122,9 @@ class AttemptView(LoginRequiredMixin, TemplateView):
     def post(self, request, pk):
         question_ids = []
         for value in request.POST.getlist("shown"):
-            if value.isdigit():
-                question_ids.append(int(value))
+            question_id = whole_number_or_none(value)
+            if question_id is not None:
+                question_ids.append(question_id)
         answers = answers_from_post(request.POST, question_ids)
         action = request.POST.get("action", "save")
         url = reverse("assessments:attempt", args=[self.attempt.pk])
@@ -141,9 +142,9 @@ class AttemptView(LoginRequiredMixin, TemplateView):
             messages.error(request, error.message)
             if error.code in {"deadline_passed", "already_submitted"}:
                 return redirect("assessments:attempt", pk=self.attempt.pk)
-        step = request.POST.get("q", "")
-        if step.isdigit():
-            target = int(step) + (1 if action == "next" else -1 if action == "prev" else 0)
+        step = whole_number_or_none(request.POST.get("q", ""))
+        if step is not None:
+            target = step + (1 if action == "next" else -1 if action == "prev" else 0)
             return redirect(f"{url}?q={max(target, 1)}")
         return redirect(url)
 
@@ -163,9 +164,8 @@ class AnswerView(LoginRequiredMixin, View):
                 answers={question_id: request.POST.getlist("choice")},
             )
         except AssessmentError as error:
-            status = 409 if error.code in {"already_submitted", "deadline_passed"} else 400
             return JsonResponse(
-                {"ok": False, "code": error.code, "message": str(error.message)}, status=status
+                {"ok": False, "code": error.code, "message": error.message}, status=error.status
             )
         attempt.refresh_from_db(fields=["deadline"])
         return JsonResponse({"ok": True, "seconds_left": attempt.seconds_left()})

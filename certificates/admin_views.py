@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.access import is_dla_admin
 from accounts.models import User
+from core.downloads import file_response
+from core.thai import whole_number_or_none
 
 from .eligibility import candidate_user_ids, evaluate_policies
 from .models import Certificate, CompletionPolicy, IssuanceJob, IssuanceJobStatus, ItemStatus
@@ -138,10 +140,9 @@ class IssueOneView(DlaAdminRequiredMixin, ViewSetUrlsMixin, View):
         policy = get_object_or_404(
             CompletionPolicy.objects.select_related("programme", "round"), pk=pk
         )
-        user_id = request.POST.get("user", "")
         user = get_object_or_404(
             User.objects.select_related("organisation"),
-            pk=int(user_id) if user_id.isdigit() else 0,
+            pk=whole_number_or_none(request.POST.get("user", "")) or 0,
         )
         try:
             result = issue_certificate(policy=policy, user=user, issued_by=request.user)
@@ -308,6 +309,6 @@ class AdminCertificatePdfView(DlaAdminRequiredMixin, View):
         )
         language = "en" if request.GET.get("lang") == "en" and certificate.has_english else "th"
         data = certificate_pdf_bytes(certificate=certificate, language=language)
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
-        return response
+        return file_response(
+            data, filename=f"{certificate.number}.pdf", content_type="application/pdf", inline=True
+        )

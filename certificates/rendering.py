@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from config.thai import format_thai_date, to_thai_digits
+from core.thai import format_thai_date, to_thai_digits
 
 from .codes import format_code
 from .models import PLACEHOLDER_RE, Certificate, CertificateTemplate

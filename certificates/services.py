@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from accounts.mail import queue_templated_mail
-from config.thai import buddhist_year
+from core.errors import CodedError
+from core.mail import queue_templated_mail
+from core.thai import buddhist_year
 
 from .codes import new_verification_code
 from .eligibility import eligible_user_ids, evaluate_policies
@@ -32,7 +33,9 @@ from .rendering import render_certificate_pdf, verification_url
 logger = logging.getLogger(__name__)
 
 
-class CertificateError(Exception):
+class CertificateError(CodedError):
+    """A refused action on certificates, policies or bulk issuance."""
+
     MESSAGES = {
         "policy_inactive": _("This completion policy is not active."),
         "not_eligible": _("The participant does not meet the completion policy yet."),
@@ -45,11 +48,6 @@ class CertificateError(Exception):
         "no_english": _("This certificate has no English version."),
         "job_finished": _("This bulk issuance has already finished."),
     }
-
-    def __init__(self, code: str):
-        self.code = code
-        self.message = str(self.MESSAGES[code])
-        super().__init__(self.message)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from core.downloads import file_response
 from courses.models import Enrolment
 
 from .access import get_certificate_for_user
@@ -125,9 +126,8 @@ class DownloadCertificateView(LoginRequiredMixin, View):
             raise Http404
         data = certificate_pdf_bytes(certificate=certificate, language=language)
         suffix = "-en" if language == "en" else ""
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="certificate-{certificate.number}{suffix}.pdf"'
+        return file_response(
+            data,
+            filename=f"certificate-{certificate.number}{suffix}.pdf",
+            content_type="application/pdf",
         )
-        response["Cache-Control"] = "private, no-store"
-        return response

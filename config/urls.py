@@ -1,11 +1,9 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
-
-from cms.views import serve_page
 
 from .views import health
 
@@ -34,8 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("sar.urls")),
     path("", include("certificates.urls")),
     path("", include("reports.urls")),
+    # Last: cms ends in Wagtail's page catch-all.
     path("", include("cms.urls")),
-    # Wagtail's catch-all comes last; its name is the one Wagtail reverses for page URLs.
-    re_path(r"^((?:[\w\-]+/)*)$", serve_page, name="wagtail_serve"),
     prefix_default_language=False,
 )

@@ -1,7 +1,7 @@
 """Wagtail admin: QR codes (SVG, PNG) and the A4 poster for a programme or a round."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from accounts.services import clean_src
+from core.downloads import file_response
 
 from .forms import QRCodeForm
-from .links import default_src, programme_url, round_url
+from .links import clean_src, default_src, programme_url, round_url
 from .models import Programme, Round
 from .poster import render_poster
 from .qr import qr_png, qr_svg
@@ -94,19 +94,22 @@ class QRDownloadView(View):
         url = round_url(round_, src=src) if round_ else programme_url(programme, src=src)
         stem = f"esc-{programme.code}" + (f"-round-{round_.number}" if round_ else "") + f"-{src}"
         if fmt == "svg":
-            response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+            content, content_type = qr_svg(url), "image/svg+xml"
         elif fmt == "png":
-            response = HttpResponse(qr_png(url, box_size=20), content_type="image/png")
+            content, content_type = qr_png(url, box_size=20), "image/png"
         elif fmt == "pdf":
             rounds = [round_] if round_ else list(programme.rounds.order_by("number"))
-            pdf = render_poster(programme=programme, rounds=rounds, src=src, round_=round_)
-            response = HttpResponse(pdf, content_type="application/pdf")
+            content = render_poster(programme=programme, rounds=rounds, src=src, round_=round_)
+            content_type = "application/pdf"
             stem += "-poster"
         else:
             raise Http404
-        disposition = "inline" if request.GET.get("inline") else "attachment"
-        response["Content-Disposition"] = f'{disposition}; filename="{stem}.{fmt}"'
-        return response
+        return file_response(
+            content,
+            filename=f"{stem}.{fmt}",
+            content_type=content_type,
+            inline=bool(request.GET.get("inline")),
+        )
 
 
 class RoundQRDownloadView(QRDownloadView):

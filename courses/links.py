@@ -3,13 +3,24 @@ calendar files point at. ``/p/<code>/`` and ``/p/<code>/<round number>/`` redire
 page (``courses.views.ShortLinkView``), so a printed circular keeps working when pages move.
 """
 
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.services import clean_src
+from core.thai import arabic_digits
+
+SRC_MAX_LENGTH = 64
+
+
+def clean_src(value: str | None) -> str:
+    """A QR source tag as stored: ASCII letters, digits, ``-`` and ``_`` only, at most 64."""
+    if not value:
+        return ""
+    kept = "".join(ch for ch in value.strip() if ch.isascii() and (ch.isalnum() or ch in "-_"))
+    return kept[:SRC_MAX_LENGTH]
 
 
 def programme_path(programme, *, src: str = "") -> str:
@@ -36,10 +47,9 @@ def round_url(round_, *, src: str = "") -> str:
 
 def default_src(programme) -> str:
     """The tag printed on the circular's QR code: "circular-1114" for มท ๐๘๒๐.๒/ว ๑๑๑๔."""
-    number = programme.circular_number or ""
-    digits = number.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    digits = arabic_digits(programme.circular_number or "")
     last = digits.replace("/", " ").split()[-1] if digits.strip() else ""
-    last = "".join(ch for ch in last if ch.isdigit())
+    last = "".join(re.findall(r"[0-9]", last))
     return f"circular-{last}" if last else "qr"
 
 

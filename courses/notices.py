@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.mail import render_templated_mail
-from config.thai import format_thai_date, format_thai_time
+from core.mail import render_templated_mail
+from core.thai import format_thai_date, format_thai_time
 
 from .ics import round_calendar
 from .links import round_url

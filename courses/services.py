@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import missing_for_enrolment
+from core.errors import CodedError
 
 from .models import Enrolment, EnrolmentStatus, Programme, Round
 from .signals import enrolment_changed
@@ -29,8 +30,8 @@ REMINDERS = (
 )
 
 
-class EnrolmentError(Exception):
-    """A refused enrolment; ``code`` is stable for tests and views, ``message`` is Thai."""
+class EnrolmentError(CodedError):
+    """A refused enrolment; ``round`` is the round it is about, when there is one."""
 
     MESSAGES = {
         "registration_not_open": _("Registration for this round has not opened yet."),
@@ -58,10 +59,8 @@ class EnrolmentError(Exception):
     }
 
     def __init__(self, code: str, *, round_: Round | None = None):
-        self.code = code
-        self.round = round_
-        self.message = self.MESSAGES[code]
         super().__init__(code)
+        self.round = round_
 
 
 def _check_registration_window(round_: Round, now: datetime.datetime) -> None:

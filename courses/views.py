@@ -16,12 +16,13 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.access import is_dla_admin, is_trainer
-from accounts.exports import SPREADSHEET_TYPES, spreadsheet_response
 from accounts.models import LaoType
-from accounts.services import clean_src, missing_for_enrolment
+from accounts.services import missing_for_enrolment
+from core.downloads import SPREADSHEET_TYPES, spreadsheet_response
 
 from .access import get_enrolment_for_user, rounds_managed_by
 from .forms import EnrolForm, EnrolmentFilterForm
+from .links import clean_src
 from .models import Enrolment, EnrolmentStatus, Programme, Round
 from .resources import EnrolmentResource
 from .services import EnrolmentError, cancel_enrolment, enrol_in_rounds

@@ -4,7 +4,7 @@ import tablib
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from accounts.exports import spreadsheet_response
+from core.downloads import spreadsheet_response
 
 from .tables import Table
 

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from accounts.exports import SPREADSHEET_TYPES
+from core.downloads import SPREADSHEET_TYPES
 
 from . import selectors, tables
 from .exports import export_response

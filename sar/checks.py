@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.checks import Error, register
-from django.utils import timezone
+
+from core.thai import current_year_be
 
 from .engine import parse_payload
 from .framework import FrameworkError, read_framework_file
@@ -27,7 +28,7 @@ def check_framework_file(app_configs=None, **kwargs):
         sample = load_sample_city(framework)
     except FrameworkError as error:
         return [Error(str(error), hint="See docs/sar-sandbox.md.", id="sar.E002")]
-    year_be = timezone.localdate().year + 543
+    year_be = current_year_be()
     if isinstance(sample, dict) and isinstance(sample.get("profile"), dict):
         sample = {
             key: value

@@ -1,6 +1,6 @@
 """Demo data for `manage.py seed_demo`: a sample-city workspace for the demo participant."""
 
-from django.utils import timezone
+from core.thai import current_year_be
 
 from .models import Workspace
 from .services import create_workspace
@@ -14,7 +14,7 @@ def seed_sandbox(participant) -> Workspace | None:
     """
     if participant is None or participant.organisation_id is None:
         return None
-    year_be = timezone.localdate().year + 543 - 1
+    year_be = current_year_be() - 1
     existing = Workspace.objects.filter(
         owner=participant, organisation_id=participant.organisation_id, year_be=year_be
     ).first()

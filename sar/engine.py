@@ -15,21 +15,17 @@ The web sandbox builds the same ``CityData`` from a workspace (``sar.services``)
 
 import datetime
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
-from .framework import EmissionFactor, FactorVersion, Field, Framework, Indicator, Level
+from core.thai import NumberTextError, parse_decimal, year_ce
 
-BUDDHIST_ERA_OFFSET = 543
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-# Plain ASCII decimal notation (other scripts' digits, hex, NaN and Infinity are refused).
-NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+from .framework import EmissionFactor, FactorVersion, Field, Framework, Indicator, Level
 
 MESSAGES = {
     "required": _("Required."),
@@ -128,22 +124,6 @@ def format_number(value, places: int | None = None) -> str:
     return text
 
 
-def parse_number_text(text: str) -> Decimal | None:
-    """A number typed by a person: Thai digits, thousands separators and spaces allowed.
-
-    Returns None when the text is not a finite number.
-    """
-    cleaned = text.strip().translate(THAI_DIGITS).replace(",", "").replace(" ", "")
-    cleaned = cleaned.replace("\u2212", "-")  # the minus sign some keyboards type
-    if not NUMBER_TEXT.fullmatch(cleaned):
-        return None
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def coerce_value(field_def: Field, raw, framework: Framework, *, from_text: bool = False):
     """Turn one raw value into the field's type: ``(value, error)``; (None, None) if absent.
 
@@ -172,8 +152,12 @@ def coerce_value(field_def: Field, raw, framework: Framework, *, from_text: bool
         if not number.is_finite():
             return None, _message("not_a_number")
     elif from_text and isinstance(raw, str):
-        number = parse_number_text(raw)
-        if number is None:
+        # core.thai's parser: Thai or Arabic digits, no exponent, length checked first.
+        try:
+            number = parse_decimal(raw)
+        except NumberTextError as error:
+            if error.code == "too_long":
+                return None, _message("too_large", max=format_number(framework.max_value))
             return None, _message("not_a_number")
     else:
         return None, _message("not_a_number")
@@ -466,7 +450,7 @@ def _thai() -> bool:
 
 def january_first(year_be: int) -> datetime.date:
     """Factor versions are chosen on 1 January of the reporting year (CE = BE - 543)."""
-    return datetime.date(year_be - BUDDHIST_ERA_OFFSET, 1, 1)
+    return datetime.date(year_ce(year_be), 1, 1)
 
 
 # --- The computation ---------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """A workspace's figures, GHG activities and results as an XLSX workbook (Thai headings)."""
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .engine import parse_number_text, round_half_up
+from core.downloads import workbook_bytes
+from core.thai import decimal_or_none
+
+from .engine import round_half_up
 from .forms import MONTH_NAMES
 from .framework import Framework, localized
 from .models import Workspace
@@ -185,9 +186,7 @@ def workspace_workbook(workspace: Workspace, framework: Framework) -> bytes:
         sheet.append(["", _("Warning"), warning.message])
     _widths(sheet, [10, 52, 36, 16, 16, 12])
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _section_name(section) -> str:
@@ -195,4 +194,4 @@ def _section_name(section) -> str:
 
 
 def _number(text: str):
-    return parse_number_text(text)
+    return decimal_or_none(text)

@@ -1,8 +1,9 @@
 """Forms of the sandbox. They only carry typed text: ``sar.services`` validates it."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.thai import NumberTextError, current_year_be, parse_year_be
 
 from .framework import Field, Framework, localized
 from .services import START_EMPTY, START_SAMPLE
@@ -78,10 +79,6 @@ class SectionForm(forms.Form):
                 self.add_error(target, message)
 
 
-def current_year_be() -> int:
-    return timezone.localdate().year + 543
-
-
 class WorkspaceCreateForm(forms.Form):
     year_be = forms.CharField(
         label=_("Reporting year (BE)"),
@@ -105,16 +102,12 @@ class WorkspaceCreateForm(forms.Form):
         self.fields["year_be"].initial = current_year_be()
 
     def clean_year_be(self):
-        text = (
-            self.cleaned_data["year_be"]
-            .strip()
-            .translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
-        )
-        if not text.isdigit() or not 2500 <= int(text) <= 2700:
+        try:
+            return parse_year_be(self.cleaned_data["year_be"], minimum=2500, maximum=2700)
+        except NumberTextError:
             raise forms.ValidationError(
                 _("Enter a Buddhist-Era year from 2500 to 2700, e.g. 2569.")
-            )
-        return int(text)
+            ) from None
 
 
 class ResetForm(forms.Form):

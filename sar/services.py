@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from core.errors import CodedError
+from core.thai import decimal_or_none, whole_number_or_none
+
 from .engine import (
     Activity,
     Assessment,
@@ -18,7 +21,6 @@ from .engine import (
     coerce_value,
     decimal_to_text,
     january_first,
-    parse_number_text,
     validate_city_data,
 )
 from .framework import Field, Framework, FrameworkError, get_framework
@@ -30,8 +32,8 @@ START_EMPTY = "empty"
 START_SAMPLE = "sample"
 
 
-class SandboxError(Exception):
-    """A refused sandbox action; ``code`` is stable, ``message`` is Thai."""
+class SandboxError(CodedError):
+    """A refused sandbox action; ``errors`` maps field keys to Thai messages."""
 
     MESSAGES = {
         "no_organisation": _(
@@ -47,10 +49,8 @@ class SandboxError(Exception):
     }
 
     def __init__(self, code: str, errors: dict | None = None):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        self.errors = errors or {}
         super().__init__(code)
+        self.errors = errors or {}
 
 
 # --- Reading a workspace into the engine's terms ------------------------------------
@@ -99,7 +99,7 @@ def stored_values(workspace: Workspace, framework: Framework) -> dict[str, objec
 def stored_activities(workspace: Workspace, framework: Framework) -> list[Activity]:
     activities = []
     for row in workspace.activities.all():
-        quantity = parse_number_text(row.quantity)
+        quantity = decimal_or_none(row.quantity)
         if framework.factor(row.ef_code) is not None and quantity is not None:
             activities.append(Activity(ef=row.ef_code, quantity=quantity, month=row.month))
     return activities
@@ -370,11 +370,10 @@ def add_ghg_activity(
         errors["quantity"] = [str(_("Required."))]
     month_number = None
     if month not in ("", None):
-        month_number = parse_number_text(str(month))
-        if month_number is None or month_number != int(month_number) or not 1 <= month_number <= 12:
+        # Range and length are checked on the text, before any arithmetic (1e1000000).
+        month_number = whole_number_or_none(str(month), minimum=1, maximum=12)
+        if month_number is None:
             errors["month"] = [str(_("The month must be a whole number from 1 to 12."))]
-        else:
-            month_number = int(month_number)
     if len(note or "") > 500:
         errors["note"] = [str(_("Keep the note under 500 characters."))]
     if factor is not None and factor.version_on(january_first(workspace.year_be)) is None:

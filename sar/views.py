@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.downloads import JSON_TYPE, XLSX_TYPE, file_response
+from core.thai import decimal_or_none
 from courses.access import can_manage_round, rounds_managed_by
 from courses.models import Enrolment, Round
 
 from .access import get_workspace_for_user
-from .engine import dumps_exact, parse_number_text
+from .engine import dumps_exact
 from .exercises import exercise_checks, workspace_exercises
 from .export import workspace_workbook
 from .forms import ActivityForm, ResetForm, SectionForm, WorkspaceCreateForm, note_name
@@ -199,7 +201,7 @@ class SectionView(WorkspaceMixin, TemplateView):
             form.add_service_errors(error.errors)
             messages.error(request, error.message)
             response = self.render_page(form)
-            response.status_code = 400
+            response.status_code = error.status
             return response
         messages.success(request, _("Saved."))
         keys = {f.key for f in form.figure_fields}
@@ -261,9 +263,7 @@ class SectionView(WorkspaceMixin, TemplateView):
         lines = []
         for row in activities:
             factor = framework.factor(row.ef_code)
-            lines.append(
-                {"row": row, "factor": factor, "quantity": parse_number_text(row.quantity)}
-            )
+            lines.append({"row": row, "factor": factor, "quantity": decimal_or_none(row.quantity)})
         return {
             "results": results,
             "activity_rows": lines,
@@ -298,7 +298,7 @@ class ActivityCreateView(SectionView):
             activity_form.add_service_errors(error.errors)
             messages.error(request, error.message)
             response = self.render_page(self.get_form(), activity_form)
-            response.status_code = 400
+            response.status_code = error.status
             return response
         messages.success(request, _("Activity added."))
         return redirect(reverse("sar:section", args=[self.workspace.pk, "GHG"]) + "#activities")
@@ -339,14 +339,11 @@ class ExportView(WorkspaceMixin, View):
         framework = self.get_framework()
         workspace = Workspace.objects.with_figures().get(pk=pk)
         workspace.organisation = self.workspace.organisation
-        content = workspace_workbook(workspace, framework)
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return file_response(
+            workspace_workbook(workspace, framework),
+            filename=f"sar-sandbox-{workspace.organisation.dla_code}-{workspace.year_be}.xlsx",
+            content_type=XLSX_TYPE,
         )
-        filename = f"sar-sandbox-{workspace.organisation.dla_code}-{workspace.year_be}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 class ExportJsonView(WorkspaceMixin, View):
@@ -354,13 +351,11 @@ class ExportJsonView(WorkspaceMixin, View):
 
     def get(self, request, pk):
         workspace = Workspace.objects.with_figures().get(pk=pk)
-        response = HttpResponse(
+        return file_response(
             dumps_exact(workspace_document(workspace, self.get_framework())) + "\n",
-            content_type="application/json; charset=utf-8",
+            filename=f"sar-sandbox-{self.workspace.organisation.dla_code}-{workspace.year_be}.json",
+            content_type=JSON_TYPE,
         )
-        filename = f"sar-sandbox-{self.workspace.organisation.dla_code}-{workspace.year_be}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 class ResetView(WorkspaceMixin, TemplateView):

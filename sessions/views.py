@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.access import is_dla_admin, is_trainer
-from accounts.exports import SPREADSHEET_TYPES, spreadsheet_response
+from core.downloads import SPREADSHEET_TYPES, spreadsheet_response
 from courses.access import can_manage_round
 from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import join_blockers

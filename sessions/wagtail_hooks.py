@@ -11,7 +11,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from config.thai import format_thai_datetime
+from core.thai import format_thai_datetime
 from courses.completion import COMPLETION_CONDITION_HOOK, CompletionCondition, ConditionOutcome
 from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import MY_TRAINING_ROUND_ITEMS_HOOK, ProgressItem

@@ -71,6 +71,7 @@ SECURE_SSL_REDIRECT_ENABLED = env_bool("SECURE_SSL_REDIRECT", True)
 
 INSTALLED_APPS = [
     # Our apps first, so their templates and translations win.
+    "core",
     "accounts",
     "courses",
     "sessions.apps.TrainingSessionsConfig",
@@ -146,7 +147,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
             ],
             # Thai date and digit filters, available in every template without {% load %}.
-            "builtins": ["config.thai"],
+            "builtins": ["core.thai"],
         },
     },
 ]

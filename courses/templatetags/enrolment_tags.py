@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accounts.services import clean_src
-
+from ..links import clean_src
 from ..models import Enrolment, EnrolmentStatus
 
 register = template.Library()

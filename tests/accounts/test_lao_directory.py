@@ -78,8 +78,8 @@ def test_every_bad_row_is_named_in_thai_and_nothing_is_saved(admin_client):
 
 def test_a_forced_import_with_one_bad_row_saves_nothing():
     from accounts.admin_views import organisation_dataset
-    from accounts.imports import run_import
     from accounts.resources import OrganisationResource
+    from core.imports import run_import
 
     dataset = organisation_dataset(
         "lao.csv", (HEADER + GOOD_ROWS + "1,อบต.,,,50,5004,,\n").encode()

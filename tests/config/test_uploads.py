@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from accounts import imports
 from accounts.models import Organisation
+from core import imports
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,12 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.thai import parse_decimal
 from sar.engine import (
     assess,
     assessment_to_json,
     decimal_to_text,
     dumps_exact,
-    parse_number_text,
     parse_payload,
 )
 from sar.framework import get_framework
@@ -209,4 +209,4 @@ def test_any_document_is_either_assessed_or_refused_with_errors(document):
 
 @given(st.decimals(min_value=0, max_value=Decimal("1e15"), places=10))
 def test_stored_text_reads_back_as_the_same_number(number):
-    assert parse_number_text(decimal_to_text(number)) == number
+    assert parse_decimal(decimal_to_text(number)) == number

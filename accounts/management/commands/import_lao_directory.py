@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.admin_views import organisation_dataset
-from accounts.imports import ImportFileError, run_import
 from accounts.resources import OrganisationResource
+from core.imports import ImportFileError, run_import
 
 
 class Command(BaseCommand):

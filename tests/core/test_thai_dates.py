@@ -5,7 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from config.thai import format_thai_date, format_thai_datetime, to_thai_digits
+from core.thai import format_thai_date, format_thai_datetime, to_thai_digits
 
 UTC = datetime.UTC
 BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
