@@ -243,6 +243,11 @@ def test_a_deleted_participant_leaves_no_trace_of_name_or_email(
         third.number,
     ]
     assert {row["kind"] for row in data["notices"]["rows"]} >= {"confirmation"}
+    assert [(row["template"], row["status"]) for row in data["emails"]["rows"]] == [
+        ("certificates/email/certificate_ready", "READY"),
+        ("certificates/email/certificate_ready", "SUCCESSFUL"),
+        ("certificates/email/certificate_ready", "SUCCESSFUL"),
+    ]
     assert data["enrolments"]["rows"][0]["round_title"] == live_round.title
     workbook = load_workbook(io.BytesIO(client.get("/me/privacy/my-data.xlsx").content))
     assert set(data) <= set(workbook.sheetnames)
