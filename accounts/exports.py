@@ -7,7 +7,7 @@ import json
 from django.utils import timezone
 from openpyxl import Workbook
 
-from core.downloads import workbook_bytes
+from core.downloads import safe_row, workbook_bytes
 
 from .personal_data import exported_sections
 from .services import account_sections
@@ -34,10 +34,10 @@ def personal_data_xlsx(user) -> bytes:
     for section in personal_data_sections(user):
         sheet = workbook.create_sheet(title=section.key[:31])
         headers = list(dict.fromkeys(key for row in section.rows for key in row))
-        sheet.append([section.title])
-        sheet.append(headers)
+        sheet.append(safe_row([section.title]))
+        sheet.append(safe_row(headers))
         for row in section.rows:
-            sheet.append([_cell(row.get(header)) for header in headers])
+            sheet.append(safe_row(_cell(row.get(header)) for header in headers))
     return workbook_bytes(workbook)
 
 

@@ -11,6 +11,13 @@ from wagtail.log_actions import LogFormatter
 
 from .admin_views import OrganisationExportView, OrganisationImportView
 from .models import Organisation, Role
+from .personal_data import (
+    ACCOUNT_ERASURE_HOOK,
+    PERSONAL_DATA_EXPORT_HOOK,
+    SHARED_RECORDS_ORDER,
+    email_personal_data,
+    erase_shared_records,
+)
 
 
 class OrganisationIndexView(IndexView):
@@ -118,3 +125,9 @@ def _role_text(role: str | None, province_code: str | None) -> str:
     label = str(Role(role).label) if role in Role.values else (role or "—")
     province = geothai.province(province_code or "")
     return f"{label} ({province.name_th})" if province else label
+
+
+# PDPA (docs/pdpa.md): the e-mails sent to the person; audit logs, revisions, task results
+# and the avatar, after every other app has erased its part.
+hooks.register(PERSONAL_DATA_EXPORT_HOOK, email_personal_data)
+hooks.register(ACCOUNT_ERASURE_HOOK, erase_shared_records, order=SHARED_RECORDS_ORDER)

@@ -8,6 +8,7 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from accounts.personal_data import ACCOUNT_ERASURE_HOOK, PERSONAL_DATA_EXPORT_HOOK
 from courses.completion import COMPLETION_CONDITION_HOOK
 from courses.progress import (
     JOIN_CHECK_HOOK,
@@ -22,6 +23,12 @@ from .completion import (
     pre_test_join_check,
 )
 from .models import Question, Quiz
+from .personal_data import attempts_personal_data, erase_attempts
+
+# PDPA (docs/pdpa.md): attempts and answers in "download my data"; on deletion the
+# submitted ones stay, anonymous, for the statistics.
+hooks.register(PERSONAL_DATA_EXPORT_HOOK, attempts_personal_data)
+hooks.register(ACCOUNT_ERASURE_HOOK, erase_attempts)
 
 
 @hooks.register(COMPLETION_CONDITION_HOOK)

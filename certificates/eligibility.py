@@ -256,8 +256,11 @@ def explain_eligibility(*, policy: CompletionPolicy, user) -> Eligibility:
 
 
 def candidate_user_ids(policy: CompletionPolicy) -> list[int]:
-    """Everyone enrolled (not wait-listed or cancelled) in the policy's round(s)."""
-    enrolments = Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED)
+    """Everyone enrolled (not wait-listed or cancelled) in the policy's round(s), except
+    deleted accounts (their enrolments stay for the counts)."""
+    enrolments = Enrolment.objects.filter(
+        status=EnrolmentStatus.ENROLLED, user__erased_at__isnull=True
+    )
     if policy.is_programme_policy:
         enrolments = enrolments.filter(round__programme_id=policy.programme_id)
     else:

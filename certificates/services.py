@@ -185,6 +185,8 @@ def issue_certificate(
     """
     if not policy.is_active:
         raise CertificateError("policy_inactive")
+    if user.erased_at is not None:  # deleted (PDPA): nothing left to print
+        raise CertificateError("no_participant")
     if check_eligibility:
         eligibility = evaluate_policies([policy], [user.pk])[(policy.pk, user.pk)]
         if not eligibility.eligible:
@@ -465,7 +467,7 @@ def reissue_certificate(*, certificate: Certificate, reason: str, issued_by) -> 
     certificate = Certificate.objects.select_related("user__organisation", "policy").get(
         pk=certificate.pk
     )
-    if certificate.user is None:
+    if certificate.user is None or certificate.user.erased_at is not None:
         raise CertificateError("no_participant")
     if hasattr(certificate, "replaced_by"):
         raise CertificateError("already_reissued")

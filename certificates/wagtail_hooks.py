@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from accounts.personal_data import ACCOUNT_ERASURE_HOOK, PERSONAL_DATA_EXPORT_HOOK
 from core.downloads import spreadsheet_response
 from courses.progress import MY_TRAINING_PROGRAMME_ITEMS_HOOK, MY_TRAINING_ROUND_ITEMS_HOOK
 
@@ -22,6 +23,7 @@ from .models import (
     IssuanceJob,
 )
 from .permissions import DlaAdministratorPolicy
+from .personal_data import certificate_personal_data, erase_certificates
 from .progress import programme_progress_items, round_progress_items
 from .resources import CertificateResource
 
@@ -317,6 +319,9 @@ def register_certificate_log_actions(actions):
 
 hooks.register(MY_TRAINING_ROUND_ITEMS_HOOK, round_progress_items)
 hooks.register(MY_TRAINING_PROGRAMME_ITEMS_HOOK, programme_progress_items)
+# PDPA (docs/pdpa.md): certificates in "download my data"; masked on deletion.
+hooks.register(PERSONAL_DATA_EXPORT_HOOK, certificate_personal_data)
+hooks.register(ACCOUNT_ERASURE_HOOK, erase_certificates)
 
 
 @hooks.register("sar_trained_members")

@@ -23,6 +23,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 SPREADSHEET_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -39,10 +40,13 @@ _NATIVE = (bool, int, float, Decimal, datetime.date, datetime.time, datetime.tim
 
 
 def safe_cell(value):
-    """The value as a spreadsheet cell that is never a formula; numbers stay numbers."""
+    """The value as a spreadsheet cell that is never a formula; numbers stay numbers.
+
+    Control characters (which XLSX cannot hold: openpyxl refuses the whole file) are dropped.
+    """
     if value is None or isinstance(value, _NATIVE):
         return value
-    text = value if isinstance(value, str) else str(value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", value if isinstance(value, str) else str(value))
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
@@ -56,6 +60,11 @@ def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     for row in dataset:
         safe.append([safe_cell(cell) for cell in row])
     return safe
+
+
+def safe_row(values) -> list:
+    """A row for ``sheet.append`` on a workbook built by hand: every cell made safe."""
+    return [safe_cell(value) for value in values]
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

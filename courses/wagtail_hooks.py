@@ -21,6 +21,7 @@ from accounts.personal_data import (
 
 from .admin_views import QRCodeView, QRDownloadView, RoundQRCodeView, RoundQRDownloadView
 from .models import Enrolment, Programme, Round
+from .personal_data import notice_personal_data
 from .services import cancel_upcoming_enrolments, schedule_round_reminders
 
 
@@ -189,6 +190,9 @@ def enrolment_personal_data(user):
         for enrolment in enrolments.order_by("round__starts_at")
     ]
     return [PersonalDataSection(key="enrolments", title=str(_("Enrolments")), rows=rows)]
+
+
+hooks.register(PERSONAL_DATA_EXPORT_HOOK, notice_personal_data)
 
 
 @hooks.register(ACCOUNT_ERASURE_HOOK)

@@ -11,12 +11,14 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from accounts.personal_data import ACCOUNT_ERASURE_HOOK, PERSONAL_DATA_EXPORT_HOOK
 from core.thai import format_thai_datetime
 from courses.completion import COMPLETION_CONDITION_HOOK, CompletionCondition, ConditionOutcome
 from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import MY_TRAINING_ROUND_ITEMS_HOOK, ProgressItem
 
 from .models import AttendanceRecord, AttendanceStatus, LiveSession, LiveSessionStatus, Recording
+from .personal_data import attendance_personal_data, erase_attendance
 
 CHUNK = 2000
 
@@ -236,3 +238,8 @@ class LiveSessionViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_live_session_viewset():
     return LiveSessionViewSet("live_sessions")
+
+
+# PDPA (docs/pdpa.md): attendance in "download my data"; names out of it on deletion.
+hooks.register(PERSONAL_DATA_EXPORT_HOOK, attendance_personal_data)
+hooks.register(ACCOUNT_ERASURE_HOOK, erase_attendance)

@@ -1,15 +1,28 @@
 import datetime
 import io
 import json
+import re
+from pathlib import Path
+from urllib.parse import quote_plus, unquote_plus
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from openpyxl import load_workbook
+from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from accounts.models import ConsentPurpose, ConsentRecord, User
+from accounts.personal_data import (
+    ACCOUNT_ERASURE_HOOK,
+    PERSONAL_DATA_EXPORT_HOOK,
+    identifiers_of,
+    scrub_value,
+)
 from accounts.services import AccountError, erase_account, give_consent, withdraw_consent
 from courses.models import Enrolment, EnrolmentStatus
 from courses.services import enrol_participant
@@ -158,3 +171,71 @@ def test_the_privacy_notice_page_names_the_controller_rights_and_version(client)
     html = client.get("/privacy-notice/").content.decode()
     for expected in ("ผู้ควบคุมข้อมูลส่วนบุคคล", "ฐานทางกฎหมาย", "ระยะเวลาเก็บรักษา", "สิทธิของคุณ", "2569-1"):
         assert expected in html
+
+
+# --- The hooks, the docs and the scrubbing ------------------------------------------------
+
+DOC = Path(settings.BASE_DIR) / "docs" / "pdpa.md"
+
+
+def hook_apps(hook_name: str) -> set[str]:
+    return {
+        apps.get_containing_app_config(hook.__module__).label for hook in hooks.get_hooks(hook_name)
+    }
+
+
+def test_docs_pdpa_has_a_row_for_every_app_that_registers_a_personal_data_hook():
+    table = DOC.read_text(encoding="utf-8").split("## Per app", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.MULTILINE))
+    registered = hook_apps(PERSONAL_DATA_EXPORT_HOOK) | hook_apps(ACCOUNT_ERASURE_HOOK)
+    assert registered == documented
+
+
+def test_every_app_with_a_model_about_a_person_registers_export_and_erasure():
+    """A new model pointing at a user must come with its app's two PDPA hooks."""
+    user_model = get_user_model()
+    holding = set()
+    for model in apps.get_models():
+        config = model._meta.app_config
+        if Path(config.path).parent != Path(settings.BASE_DIR):
+            continue  # a library's model: accounts looks after the ones that name people
+        # Fields declared here, not inherited from Wagtail's Page (owner, locked_by).
+        fields = [*model._meta.fields, *model._meta.many_to_many]
+        if any(f.related_model is user_model and f.model is model for f in fields):
+            holding.add(config.label)
+    assert {"courses", "training_sessions", "assessments", "sar", "certificates"} <= holding
+    assert holding <= hook_apps(PERSONAL_DATA_EXPORT_HOOK)
+    assert holding <= hook_apps(ACCOUNT_ERASURE_HOOK)
+
+
+def test_identifiers_are_found_as_typed_json_escaped_and_url_encoded():
+    user = UserFactory(
+        prefix="นาง",
+        first_name="วิไลวรรณ",
+        last_name="ศรีสุขสันต์",
+        first_name_en="Wilaiwan",
+        last_name_en="Srisuksan",
+        email="wilai@example.go.th",
+        phone="089-765-4321",
+        line_id="wi",
+    )
+    found = identifiers_of(user)
+    assert "นางวิไลวรรณ ศรีสุขสันต์" in found.names and "Wilaiwan Srisuksan" in found.names
+    assert {"089-765-4321", "0897654321", "wilai@example.go.th"} <= set(found.contacts)
+    # A two-letter LINE ID could be part of anything: only the person's own rows lose it.
+    assert "wi" in found.parts and "wi" not in found.whole
+    escaped = json.dumps({"name": "นางวิไลวรรณ ศรีสุขสันต์ (อบต.)"})  # ASCII, as SQLite keeps it
+    assert "\\u0e27" in escaped
+    form_body = "event=" + quote_plus(json.dumps([{"user": {"name": "นางวิไลวรรณ ศรีสุขสันต์"}}]))
+    scrubbed = scrub_value(
+        {"raw": escaped, "body": form_body, "mail": "To: WILAI@example.go.th", "n": 3},
+        found.whole,
+    )
+    assert json.loads(scrubbed["raw"]) == {"name": "[erased] (อบต.)"}
+    assert json.loads(unquote_plus(scrubbed["body"]).removeprefix("event=")) == [
+        {"user": {"name": "[erased]"}}
+    ]
+    assert scrubbed["mail"] == "To: [erased]" and scrubbed["n"] == 3
+    # Whole names only: a namesake's "วิไลวรรณ ทองดี" is left alone.
+    assert scrub_value("วิไลวรรณ ทองดี", found.whole) == "วิไลวรรณ ทองดี"
+    assert scrub_value("วิไลวรรณ ทองดี", found.every) == "[erased] ทองดี"
