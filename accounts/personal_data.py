@@ -247,7 +247,8 @@ def scrub_log_entries(queryset, needles: Iterable[str]) -> int:
 # copy ``str(object)`` into labels; Wagtail keeps an avatar per user. These tables belong
 # to no app of ours, so accounts, which owns the person, looks after them.
 
-MAIL_TASK_PATHS = ("accounts.tasks.send_templated_mail",)
+# core's mail task, and its old path that mail queued before the move still carries.
+MAIL_TASK_PATHS = ("core.tasks.send_templated_mail", "accounts.tasks.send_templated_mail")
 # Runs after every other app's erasure hook, so what they logged meanwhile is scrubbed too.
 SHARED_RECORDS_ORDER = 100
 
