@@ -1,0 +1,261 @@
+"""Ingesting BigBlueButton's callbacks (already verified by ``sessions.callbacks``, the
+views): the end callback, the analytics report, webhooks and recording-ready. Each is stored
+once per meeting instance in ``CallbackDelivery``; replays change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import bbb
+from ..evidence import AnalyticsReport, MalformedCallback, from_ms
+from ..models import (
+    AttendanceEvent,
+    AttendanceEventKind,
+    AttendanceSource,
+    CallbackDelivery,
+    CallbackKind,
+    CallbackOutcome,
+    LiveSession,
+    LiveSessionStatus,
+    Recording,
+)
+from .common import known_user_ids, schedule_reconciliation
+from .meetings import fetch_meeting_info
+
+
+def _store_callback(*, kind, session, dedupe_key, outcome, body, detail="") -> CallbackDelivery:
+    return CallbackDelivery.objects.create(
+        kind=kind,
+        session=session,
+        dedupe_key=dedupe_key,
+        outcome=outcome,
+        body=body,
+        detail=detail[:2000],
+    )
+
+
+def _claim_callback(*, kind, session, dedupe_key, body) -> bool:
+    """Store the callback as processed; False if one with the same key already was."""
+    try:
+        with transaction.atomic():
+            _store_callback(
+                kind=kind,
+                session=session,
+                dedupe_key=dedupe_key,
+                outcome=CallbackOutcome.PROCESSED,
+                body=body,
+            )
+    except IntegrityError:
+        _store_callback(
+            kind=kind,
+            session=session,
+            dedupe_key=dedupe_key,
+            outcome=CallbackOutcome.DUPLICATE,
+            body=body,
+        )
+        return False
+    return True
+
+
+def record_malformed_callback(*, kind: str, body: str, detail: str, session=None) -> None:
+    _store_callback(
+        kind=kind,
+        session=session,
+        dedupe_key="",
+        outcome=CallbackOutcome.MALFORMED,
+        body=body,
+        detail=detail,
+    )
+
+
+def handle_end_callback(
+    *, session: LiveSession, meeting_id: str, recording_marks: bool, raw: str
+) -> bool:
+    """BBB says the meeting ended (nonce already checked). Idempotent: True if new."""
+    now = timezone.now()
+    if meeting_id != session.meeting_id:
+        record_malformed_callback(
+            kind=CallbackKind.END, body=raw, detail="meetingID mismatch", session=session
+        )
+        raise MalformedCallback("meetingID does not match the session")
+    if _meeting_running_again(session):
+        # A late callback of an earlier instance: the trainer has started the meeting again.
+        _store_callback(
+            kind=CallbackKind.END,
+            session=session,
+            dedupe_key="",
+            outcome=CallbackOutcome.DUPLICATE,
+            body=raw,
+            detail="late: the meeting is running again",
+        )
+        return False
+    with transaction.atomic():
+        key = f"{session.meeting_id}:{session.create_time_ms}"
+        if not _claim_callback(kind=CallbackKind.END, session=session, dedupe_key=key, body=raw):
+            return False
+        updated = (
+            LiveSession.objects.filter(pk=session.pk)
+            .exclude(status=LiveSessionStatus.ENDED)
+            .update(status=LiveSessionStatus.ENDED, ended_at=now, status_checked_at=now)
+        )
+        if updated or recording_marks:
+            schedule_reconciliation(session=session)
+    return True
+
+
+def _meeting_running_again(session: LiveSession) -> bool:
+    """The end callback names no instance: ask BBB whether the meeting runs now. When BBB
+    cannot answer, the callback is believed."""
+    try:
+        info = fetch_meeting_info(session=session)
+    except bbb.BBBError:
+        return False
+    return bool(info and info.running and not info.has_been_forcibly_ended)
+
+
+def ingest_analytics(*, report: AnalyticsReport, raw: str) -> tuple[str, LiveSession | None]:
+    """Store the analytics callback's attendees as evidence, once per meeting instance.
+
+    Returns (outcome, session). Unknown meetings are kept but change nothing.
+    """
+    session = LiveSession.objects.filter(meeting_id=report.meeting_id).first()
+    if session is None:
+        _store_callback(
+            kind=CallbackKind.ANALYTICS,
+            session=None,
+            dedupe_key=report.internal_meeting_id,
+            outcome=CallbackOutcome.UNKNOWN_MEETING,
+            body=raw,
+        )
+        return CallbackOutcome.UNKNOWN_MEETING, None
+    with transaction.atomic():
+        if not _claim_callback(
+            kind=CallbackKind.ANALYTICS,
+            session=session,
+            dedupe_key=report.internal_meeting_id,
+            body=raw,
+        ):
+            return CallbackOutcome.DUPLICATE, session
+        offset = session.clock_offset_ms
+        known = known_user_ids({a.external_user_id: a for a in report.attendees})
+        now = timezone.now()
+        events = []
+        for attendee in report.attendees:
+            user_id = (
+                int(attendee.external_user_id) if attendee.external_user_id.isdigit() else None
+            )
+            intervals = [[start - offset, end - offset] for start, end in attendee.intervals]
+            events.append(
+                AttendanceEvent(
+                    session=session,
+                    user_id=user_id if user_id in known else None,
+                    external_user_id=attendee.external_user_id,
+                    source=AttendanceSource.ANALYTICS,
+                    kind=AttendanceEventKind.PRESENCE,
+                    occurred_at=from_ms(report.finish_ms - offset) if report.finish_ms else now,
+                    intervals=intervals,
+                    minutes=attendee.duration_s // 60,
+                    payload={
+                        "internal_meeting_id": report.internal_meeting_id,
+                        "moderator": attendee.moderator,
+                        "attendee": attendee.raw,
+                    },
+                )
+            )
+        AttendanceEvent.objects.bulk_create(events, batch_size=500)
+        if session.status != LiveSessionStatus.ENDED and report.internal_meeting_id == (
+            session.internal_meeting_id
+        ):
+            LiveSession.objects.filter(pk=session.pk).update(
+                status=LiveSessionStatus.ENDED, ended_at=session.ended_at or now
+            )
+        schedule_reconciliation(session=session)
+    return CallbackOutcome.PROCESSED, session
+
+
+def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
+    """user-joined / user-left / meeting-ended from bbb-webhooks; duplicates ignored."""
+    stored = 0
+    sessions = {
+        s.meeting_id: s
+        for s in LiveSession.objects.filter(meeting_id__in={e["meeting_id"] for e in events})
+    }
+    with transaction.atomic():
+        for event in events:
+            session = sessions.get(event["meeting_id"])
+            if session is None:
+                continue
+            key = (
+                "webhook:"
+                + hashlib.sha256(
+                    f"{event['internal_meeting_id']}|{event['id']}|{event['ts']}|"
+                    f"{event['user'].get('internal-user-id', '')}".encode()
+                ).hexdigest()
+            )
+            if AttendanceEvent.objects.filter(dedupe_key=key).exists():
+                continue
+            moment = from_ms(event["ts"] - session.clock_offset_ms)
+            if event["id"] == "meeting-ended":
+                if session.status != LiveSessionStatus.ENDED:
+                    LiveSession.objects.filter(pk=session.pk).update(
+                        status=LiveSessionStatus.ENDED, ended_at=moment
+                    )
+                    schedule_reconciliation(session=session)
+                continue
+            if event["id"] not in ("user-joined", "user-left"):
+                continue
+            external = str(event["user"].get("external-user-id", ""))
+            user_id = int(external) if external.isdigit() else None
+            if user_id is not None and user_id not in known_user_ids({external: None}):
+                user_id = None
+            AttendanceEvent.objects.create(
+                session=session,
+                user_id=user_id,
+                external_user_id=external,
+                source=AttendanceSource.WEBHOOK,
+                kind=AttendanceEventKind.JOINED
+                if event["id"] == "user-joined"
+                else AttendanceEventKind.LEFT,
+                occurred_at=moment,
+                payload=event["raw"],
+                dedupe_key=key,
+            )
+            stored += 1
+        _store_callback(
+            kind=CallbackKind.WEBHOOK,
+            session=None,
+            dedupe_key=hashlib.sha256(raw.encode()).hexdigest() if stored else "",
+            outcome=CallbackOutcome.PROCESSED if stored else CallbackOutcome.DUPLICATE,
+            body=raw,
+        )
+    return stored
+
+
+def handle_recording_ready(*, meeting_id: str, record_id: str, raw: str) -> str:
+    """The recording-ready callback (JWT already verified). Returns the outcome."""
+    session = LiveSession.objects.filter(meeting_id=meeting_id).first()
+    if session is None:
+        _store_callback(
+            kind=CallbackKind.RECORDING_READY,
+            session=None,
+            dedupe_key=record_id,
+            outcome=CallbackOutcome.UNKNOWN_MEETING,
+            body=raw,
+        )
+        return CallbackOutcome.UNKNOWN_MEETING
+    with transaction.atomic():
+        if not _claim_callback(
+            kind=CallbackKind.RECORDING_READY, session=session, dedupe_key=record_id, body=raw
+        ):
+            return CallbackOutcome.DUPLICATE
+        Recording.objects.get_or_create(
+            record_id=record_id, defaults={"session": session, "state": "processed"}
+        )
+        from ..tasks import sync_recordings_task
+
+        session_id = session.pk
+        transaction.on_commit(lambda: sync_recordings_task.enqueue(session_id=session_id))
+    return CallbackOutcome.PROCESSED
