@@ -139,6 +139,9 @@ class AttendanceEvent(models.Model):
     )
     # The userID BigBlueButton reported (kept even when it matches none of our users).
     external_user_id = models.CharField(max_length=100, blank=True)
+    # BigBlueButton's ID of one connection (a webhook's internal-user-id): pairs a join with
+    # its leave when the same participant is in twice (two devices, a rejoin).
+    internal_user_id = models.CharField(max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=AttendanceSource.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=AttendanceEventKind.choices)
     occurred_at = models.DateTimeField(_("occurred at"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +11,7 @@ from wagtail.log_actions import log
 from courses.access import can_manage_round
 from courses.models import Enrolment, EnrolmentStatus, Round
 
-from ..evidence import from_ms, merge_intervals, to_ms
+from ..evidence import to_ms
 from ..models import (
     AttendanceEvent,
     AttendanceEventKind,
@@ -21,14 +20,25 @@ from ..models import (
     AttendanceStatus,
     LiveSession,
 )
+from ..reconciliation import (
+    EVENT_FIELDS,
+    RECORD_FIELDS,
+    SOURCE_PRIORITY,
+    Decision,
+    Evidence,
+    compute_status,
+    decide_attendance,
+    gather_evidence,
+)
 from .common import SessionError
 
-# Which evidence decides, when several sources saw the same participant.
-SOURCE_PRIORITY = [
-    AttendanceSource.ANALYTICS,
-    AttendanceSource.WEBHOOK,
-    AttendanceSource.POLL,
-    AttendanceSource.IMPORT,
+__all__ = [
+    "RECORD_FIELDS",
+    "SOURCE_PRIORITY",
+    "compute_status",
+    "mark_attendance",
+    "mark_co_viewer",
+    "reconcile_attendance",
 ]
 
 
@@ -119,49 +129,38 @@ def _record_trainer_mark(
 # --- Reconciliation ------------------------------------------------------------------------------
 
 
-RECORD_FIELDS = [
-    "minutes_present",
-    "scheduled_minutes",
-    "status",
-    "decided_by",
-    "first_seen_at",
-    "last_seen_at",
-    "overridden",
-    "override_reason",
-    "co_viewer_of_id",
-]
-
-
-def _event_intervals(event: dict) -> list[tuple[int, int]]:
-    if event["intervals"]:
-        return [(int(s), int(e)) for s, e in event["intervals"]]
-    if event["started_at"] and event["ended_at"]:
-        return [(to_ms(event["started_at"]), to_ms(event["ended_at"]))]
-    return []
-
-
-def compute_status(*, minutes: int, scheduled: int, present_percent: int) -> str:
-    if scheduled and minutes * 100 >= scheduled * present_percent:
-        return AttendanceStatus.PRESENT
-    if minutes > 0:
-        return AttendanceStatus.PARTIAL
-    return AttendanceStatus.ABSENT
-
-
 def reconcile_attendance(
     *, session: LiveSession, user_ids=None, now: datetime.datetime | None = None
 ) -> int:
     """Build one AttendanceRecord per participant from all the evidence. Idempotent.
 
-    Minutes are the union of presence intervals from every source (rejoins and devices
-    merge; BBB times were converted to our clock with the offset measured at create), or
-    the minutes an import reported when larger. Status follows the session's rule (present
-    from ``present_min_percent`` of the scheduled time); a trainer's latest mark overrides
-    it; a co-viewer gets the host's presence too. Returns the number of records written.
+    Collect the session's events and who should have a record (the enrolled and anyone with
+    evidence, trainers excluded), decide per participant (``sessions.reconciliation``: the
+    rule, without the database), then write the records that changed. With ``user_ids``,
+    only those participants (and their co-viewing hosts' evidence) are read and written.
+    Returns the number of records written.
     """
     now = now or timezone.now()
     round_ = Round.objects.get(pk=session.round_id)
-    scheduled = round_.duration_minutes
+    evidence, subjects = _collect_evidence(
+        session=session, round_=round_, user_ids=user_ids, now=now
+    )
+    decisions = {}
+    for user_id in subjects:
+        own = evidence.get(user_id, Evidence())
+        decisions[user_id] = decide_attendance(
+            own,
+            host=evidence.get(own.host_id) if own.host_id is not None else None,
+            scheduled=round_.duration_minutes,
+            present_percent=session.present_min_percent,
+        )
+    return _persist_decisions(session=session, decisions=decisions, now=now, whole=user_ids is None)
+
+
+def _collect_evidence(
+    *, session: LiveSession, round_: Round, user_ids, now: datetime.datetime
+) -> tuple[dict[int, Evidence], set[int]]:
+    """The session's evidence per user, and the users who get a record."""
     trainer_ids = set(round_.trainers.values_list("pk", flat=True))
     enrolled = set(
         Enrolment.objects.filter(round=round_, status=EnrolmentStatus.ENROLLED).values_list(
@@ -178,104 +177,26 @@ def reconcile_attendance(
         )
         events = events.filter(user_id__in=set(user_ids) | hosts)
         enrolled &= set(user_ids)
-    rows = events.order_by("created_at", "pk").values(
-        "user_id",
-        "source",
-        "kind",
-        "occurred_at",
-        "started_at",
-        "ended_at",
-        "intervals",
-        "minutes",
-        "status",
-        "reason",
-        "host_user_id",
-        "payload",
-    )
-    intervals: dict[int, list] = defaultdict(list)
-    sources: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    imported: dict[int, int] = {}
-    marks: dict[int, dict] = {}
-    hosts_of: dict[int, int] = {}
-    webhook_open: dict[tuple[int, str], int] = {}
-    seen: set[int] = set()
-    for row in rows:
-        user_id = row["user_id"]
-        seen.add(user_id)
-        kind = row["kind"]
-        if kind == AttendanceEventKind.PRESENCE:
-            found = _event_intervals(row)
-            intervals[user_id].extend(found)
-            sources[user_id][row["source"]] += sum(e - s for s, e in found) or 1
-        elif kind == AttendanceEventKind.MINUTES:
-            imported[user_id] = max(imported.get(user_id, 0), row["minutes"] or 0)
-            sources[user_id][row["source"]] += (row["minutes"] or 0) * 60_000 or 1
-        elif kind in (AttendanceEventKind.JOINED, AttendanceEventKind.LEFT):
-            internal = str(
-                (row["payload"] or {})
-                .get("data", {})
-                .get("attributes", {})
-                .get("user", {})
-                .get("internal-user-id", "")
-            )
-            moment = to_ms(row["occurred_at"])
-            if kind == AttendanceEventKind.JOINED:
-                webhook_open[(user_id, internal)] = moment
-            elif (user_id, internal) in webhook_open:
-                start = webhook_open.pop((user_id, internal))
-                intervals[user_id].append((start, moment))
-                sources[user_id][AttendanceSource.WEBHOOK] += moment - start or 1
-        elif kind == AttendanceEventKind.MARK:
-            marks[user_id] = row
-        elif kind == AttendanceEventKind.CO_VIEWER:
-            hosts_of[user_id] = row["host_user_id"]
+    rows = events.order_by("created_at", "pk").values(*EVENT_FIELDS)
     # Webhook joins never followed by a leave last until the meeting ended (or now).
-    end_ms = to_ms(session.ended_at or now)
-    for (user_id, _internal), start in webhook_open.items():
-        intervals[user_id].append((start, max(start, end_ms)))
-        sources[user_id][AttendanceSource.WEBHOOK] += max(0, end_ms - start) or 1
-
-    subjects = (enrolled | seen) - trainer_ids
+    evidence = gather_evidence(rows, end_ms=to_ms(session.ended_at or now))
+    subjects = (enrolled | set(evidence)) - trainer_ids
     if user_ids is not None:
         subjects &= set(user_ids)
+    return evidence, subjects
+
+
+def _persist_decisions(
+    *, session: LiveSession, decisions: dict[int, Decision], now: datetime.datetime, whole: bool
+) -> int:
+    """Create the missing records and update the changed ones (bulk, in batches)."""
     existing = {
-        r.user_id: r for r in AttendanceRecord.objects.filter(session=session, user_id__in=subjects)
+        r.user_id: r
+        for r in AttendanceRecord.objects.filter(session=session, user_id__in=set(decisions))
     }
     to_create, to_update = [], []
-    for user_id in subjects:
-        own = list(intervals.get(user_id, []))
-        host = hosts_of.get(user_id)
-        if host is not None:
-            own.extend(intervals.get(host, []))
-        merged = merge_intervals(own)
-        minutes = max(
-            sum(e - s for s, e in merged) // 60_000,
-            imported.get(user_id, 0),
-            imported.get(host, 0) if host is not None else 0,
-        )
-        status = compute_status(
-            minutes=minutes, scheduled=scheduled, present_percent=session.present_min_percent
-        )
-        used = sources.get(user_id, {})
-        decided_by = next((s for s in SOURCE_PRIORITY if used.get(s)), "")
-        if host is not None:
-            decided_by = AttendanceSource.MANUAL
-        mark = marks.get(user_id)
-        overridden = bool(mark and mark["status"])
-        if overridden:
-            status = mark["status"]
-            decided_by = AttendanceSource.MANUAL
-        values = {
-            "minutes_present": minutes,
-            "scheduled_minutes": scheduled,
-            "status": status,
-            "decided_by": decided_by,
-            "first_seen_at": from_ms(merged[0][0]) if merged else None,
-            "last_seen_at": from_ms(merged[-1][1]) if merged else None,
-            "overridden": overridden,
-            "override_reason": mark["reason"] if overridden else "",
-            "co_viewer_of_id": host,
-        }
+    for user_id, decision in decisions.items():
+        values = decision.as_fields()
         record = existing.get(user_id)
         if record is None:
             to_create.append(AttendanceRecord(session=session, user_id=user_id, **values))
@@ -290,6 +211,6 @@ def reconcile_attendance(
             AttendanceRecord.objects.bulk_update(
                 to_update, [*RECORD_FIELDS, "reconciled_at"], batch_size=500
             )
-        if user_ids is None:
+        if whole:
             LiveSession.objects.filter(pk=session.pk).update(reconciled_at=now)
     return len(to_create) + len(to_update)

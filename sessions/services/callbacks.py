@@ -215,6 +215,7 @@ def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
                 session=session,
                 user_id=user_id,
                 external_user_id=external,
+                internal_user_id=str(event["user"].get("internal-user-id", ""))[:100],
                 source=AttendanceSource.WEBHOOK,
                 kind=AttendanceEventKind.JOINED
                 if event["id"] == "user-joined"
