@@ -177,54 +177,70 @@ def ingest_analytics(*, report: AnalyticsReport, raw: str) -> tuple[str, LiveSes
 
 
 def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
-    """user-joined / user-left / meeting-ended from bbb-webhooks; duplicates ignored."""
-    stored = 0
+    """user-joined / user-left / meeting-ended from bbb-webhooks; duplicates ignored.
+
+    A fixed number of queries whatever the number of events: the sessions, the keys already
+    stored and the users named are each read once, the new events written in one INSERT.
+    """
     sessions = {
         s.meeting_id: s
         for s in LiveSession.objects.filter(meeting_id__in={e["meeting_id"] for e in events})
     }
+    ours = [
+        (event, sessions[event["meeting_id"]])
+        for event in events
+        if event["meeting_id"] in sessions
+    ]
+    keys = {id(event): _webhook_dedupe_key(event) for event, _session in ours}
     with transaction.atomic():
-        for event in events:
-            session = sessions.get(event["meeting_id"])
-            if session is None:
-                continue
-            key = (
-                "webhook:"
-                + hashlib.sha256(
-                    f"{event['internal_meeting_id']}|{event['id']}|{event['ts']}|"
-                    f"{event['user'].get('internal-user-id', '')}".encode()
-                ).hexdigest()
+        already = set(
+            AttendanceEvent.objects.filter(dedupe_key__in=set(keys.values())).values_list(
+                "dedupe_key", flat=True
             )
-            if AttendanceEvent.objects.filter(dedupe_key=key).exists():
+        )
+        attendance = [
+            (event, session)
+            for event, session in ours
+            if event["id"] in ("user-joined", "user-left")
+        ]
+        known = known_user_ids({_external_user_id(event): None for event, _session in attendance})
+        to_create = []
+        for event, session in ours:
+            key = keys[id(event)]
+            if key in already:
                 continue
+            already.add(key)  # the same event twice in one delivery
             moment = from_ms(event["ts"] - session.clock_offset_ms)
             if event["id"] == "meeting-ended":
                 if session.status != LiveSessionStatus.ENDED:
                     LiveSession.objects.filter(pk=session.pk).update(
                         status=LiveSessionStatus.ENDED, ended_at=moment
                     )
+                    session.status = LiveSessionStatus.ENDED
                     schedule_reconciliation(session=session)
                 continue
             if event["id"] not in ("user-joined", "user-left"):
                 continue
-            external = str(event["user"].get("external-user-id", ""))
+            external = _external_user_id(event)
             user_id = int(external) if external.isdigit() else None
-            if user_id is not None and user_id not in known_user_ids({external: None}):
-                user_id = None
-            AttendanceEvent.objects.create(
-                session=session,
-                user_id=user_id,
-                external_user_id=external,
-                internal_user_id=str(event["user"].get("internal-user-id", ""))[:100],
-                source=AttendanceSource.WEBHOOK,
-                kind=AttendanceEventKind.JOINED
-                if event["id"] == "user-joined"
-                else AttendanceEventKind.LEFT,
-                occurred_at=moment,
-                payload=event["raw"],
-                dedupe_key=key,
+            to_create.append(
+                AttendanceEvent(
+                    session=session,
+                    user_id=user_id if user_id in known else None,
+                    external_user_id=external[:100],
+                    internal_user_id=str(event["user"].get("internal-user-id", ""))[:100],
+                    source=AttendanceSource.WEBHOOK,
+                    kind=AttendanceEventKind.JOINED
+                    if event["id"] == "user-joined"
+                    else AttendanceEventKind.LEFT,
+                    occurred_at=moment,
+                    payload=event["raw"],
+                    dedupe_key=key,
+                )
             )
-            stored += 1
+        # A concurrent delivery of the same events may win the race: its rows stay.
+        AttendanceEvent.objects.bulk_create(to_create, ignore_conflicts=True)
+        stored = len(to_create)
         _store_callback(
             kind=CallbackKind.WEBHOOK,
             session=None,
@@ -233,6 +249,19 @@ def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
             body=raw,
         )
     return stored
+
+
+def _webhook_dedupe_key(event: dict) -> str:
+    """One event of one connection in one meeting instance, whoever delivers it."""
+    identity = (
+        f"{event['internal_meeting_id']}|{event['id']}|{event['ts']}|"
+        f"{event['user'].get('internal-user-id', '')}"
+    )
+    return "webhook:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def _external_user_id(event: dict) -> str:
+    return str(event["user"].get("external-user-id", ""))
 
 
 def handle_recording_ready(*, meeting_id: str, record_id: str, raw: str) -> str:

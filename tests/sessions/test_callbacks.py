@@ -5,7 +5,10 @@ import time
 
 import jwt
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from sessions import services
 from sessions.models import (
     AttendanceEvent,
     AttendanceRecord,
@@ -15,9 +18,17 @@ from sessions.models import (
     LiveSessionStatus,
     Recording,
 )
+from tests.factories import RoundFactory, UserFactory
 
 from .conftest import SECRET
-from .helpers import captured, deliver, join_meeting, start_meeting
+from .helpers import (
+    captured,
+    deliver,
+    join_meeting,
+    post_webhook,
+    start_meeting,
+    webhook_event,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +274,30 @@ def test_webhooks_record_joins_and_leaves_and_forged_ones_are_refused(
     record = AttendanceRecord.objects.get(user=participant)
     assert record.minutes_present == 45
     assert record.decided_by == AttendanceSource.WEBHOOK
+
+
+def test_a_webhook_delivery_costs_the_same_queries_for_two_events_or_forty(client, settings):
+    settings.BBB_SECRET = SECRET
+    session = services.get_or_create_live_session(round_=RoundFactory())
+    users = UserFactory.create_batch(20)
+
+    def joins_and_leaves(people, ts):
+        return [
+            webhook_event(session, kind, ts + offset, user_id=user.pk)
+            for user in people
+            for kind, offset in (("user-joined", 0), ("user-left", 60_000))
+        ]
+
+    with CaptureQueriesContext(connection) as few:
+        assert post_webhook(client, joins_and_leaves(users[:1], 1_000), SECRET).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        assert post_webhook(client, joins_and_leaves(users, 2_000), SECRET).status_code == 200
+    assert len(many) == len(few)
+    stored = AttendanceEvent.objects.filter(source="webhook")
+    assert stored.count() == 42
+    assert set(stored.values_list("user_id", flat=True)) == {u.pk for u in users}
+    # A replay of the same events stores nothing new, in as few queries.
+    with CaptureQueriesContext(connection) as replay:
+        post_webhook(client, joins_and_leaves(users, 2_000), SECRET)
+    assert len(replay) <= len(few)
+    assert stored.count() == 42
