@@ -278,7 +278,7 @@ def main():
     parser.add_argument("--participants", type=int, default=500)
     args = parser.parse_args()
 
-    from sessions.emulator import start_emulator
+    from bbb_emulator import start_emulator
 
     emulator = start_emulator(secret=BBB_SECRET, callback_mode="capture")
     ensure_database(args.database_url)

@@ -9,8 +9,8 @@ import pytest
 import requests
 from defusedxml import ElementTree
 
-from sessions.emulator import start_emulator
-from sessions.emulator.core import checksum_matches
+from bbb_emulator import start_emulator
+from bbb_emulator.core import checksum_matches
 
 from .conftest import SECRET
 
