@@ -134,6 +134,8 @@ class EmulatorApp:
             return self.control(request, path[len("/_emulator/") :].strip("/"))
         if path.startswith(API_PREFIX):
             call = path[len(API_PREFIX) :].strip("/")
+            with self.emulator.lock:
+                self.emulator.api_calls[call or "version"] += 1
             fault = self.take_fault(call or "version")
             if fault is not None:
                 return fault

@@ -10,6 +10,7 @@ import json
 import random
 import secrets
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -174,6 +175,8 @@ class Emulator:
         self.hooks: dict[int, Hook] = {}
         self.next_hook_id = 1
         self.faults: list[dict] = []
+        # API requests received per call (faulty answers included): tests count BBB round trips.
+        self.api_calls: Counter[str] = Counter()
         self.timers = Timers()
         self.outbound.clear()
 
@@ -621,6 +624,7 @@ class Emulator:
         return {
             "now_ms": self.now(),
             "config": self.config,
+            "api_calls": dict(self.api_calls),
             "meetings": [
                 {
                     "meetingID": m.meeting_id,
