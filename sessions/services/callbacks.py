@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import bbb
-from ..evidence import AnalyticsReport, MalformedCallback, from_ms
+from ..evidence import AnalyticsReport, MalformedCallback, from_ms, our_user_id
 from ..models import (
     AttendanceEvent,
     AttendanceEventKind,
@@ -30,11 +30,16 @@ def _store_callback(*, kind, session, dedupe_key, outcome, body, detail="") -> C
     return CallbackDelivery.objects.create(
         kind=kind,
         session=session,
-        dedupe_key=dedupe_key,
+        dedupe_key=dedupe_key[:200],
         outcome=outcome,
-        body=body,
-        detail=detail[:2000],
+        body=_storable(body),
+        detail=_storable(detail[:2000]),
     )
+
+
+def _storable(text: str) -> str:
+    """PostgreSQL keeps no NUL in text: a body that carried one is kept with U+FFFD."""
+    return text.replace("\x00", "\ufffd")
 
 
 def _claim_callback(*, kind, session, dedupe_key, body) -> bool:
@@ -140,13 +145,11 @@ def ingest_analytics(*, report: AnalyticsReport, raw: str) -> tuple[str, LiveSes
         ):
             return CallbackOutcome.DUPLICATE, session
         offset = session.clock_offset_ms
-        known = known_user_ids({a.external_user_id: a for a in report.attendees})
+        known = known_user_ids(a.external_user_id for a in report.attendees)
         now = timezone.now()
         events = []
         for attendee in report.attendees:
-            user_id = (
-                int(attendee.external_user_id) if attendee.external_user_id.isdigit() else None
-            )
+            user_id = our_user_id(attendee.external_user_id)
             intervals = [[start - offset, end - offset] for start, end in attendee.intervals]
             events.append(
                 AttendanceEvent(
@@ -203,7 +206,7 @@ def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
             for event, session in ours
             if event["id"] in ("user-joined", "user-left")
         ]
-        known = known_user_ids({_external_user_id(event): None for event, _session in attendance})
+        known = known_user_ids(_external_user_id(event) for event, _session in attendance)
         to_create = []
         for event, session in ours:
             key = keys[id(event)]
@@ -222,7 +225,7 @@ def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
             if event["id"] not in ("user-joined", "user-left"):
                 continue
             external = _external_user_id(event)
-            user_id = int(external) if external.isdigit() else None
+            user_id = our_user_id(external)
             to_create.append(
                 AttendanceEvent(
                     session=session,

@@ -3,6 +3,8 @@ given, the name BBB shows, and scheduling reconciliation after a change."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Round
 
+from ..evidence import our_user_id
 from ..models import LiveSession
 
 
@@ -96,8 +99,9 @@ def schedule_reconciliation(*, session: LiveSession) -> None:
     transaction.on_commit(lambda: sync_recordings_task.enqueue(session_id=session_id))
 
 
-def known_user_ids(by_external_id: dict) -> set[int]:
-    ids = {int(x) for x in by_external_id if x.isdigit()}
+def known_user_ids(external_user_ids: Iterable[str]) -> set[int]:
+    """Our users among the userIDs BBB reported (one query; none when no ID is ours)."""
+    ids = {our_user_id(x) for x in external_user_ids} - {None}
     if not ids:
         return set()
     return set(get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True))

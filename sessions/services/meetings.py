@@ -22,7 +22,7 @@ from courses.models import Enrolment, EnrolmentStatus, Round
 from courses.progress import JoinBlocker, join_blockers
 
 from .. import bbb
-from ..evidence import to_ms
+from ..evidence import our_user_id, to_ms
 from ..models import (
     AttendanceEvent,
     AttendanceEventKind,
@@ -296,8 +296,12 @@ def record_presence_poll(
     *, session: LiveSession, info: bbb.MeetingInfo, now: datetime.datetime
 ) -> None:
     """Extend the presence interval of everyone seen at the previous poll, open new ones."""
-    attendees = {a.user_id: a for a in info.attendees if not a.is_moderator}
-    known = known_user_ids(attendees)
+    attendees = {}  # our user id -> attendee (BBB's userID is the id we sent)
+    for attendee in info.attendees:
+        user_id = our_user_id(attendee.user_id)
+        if user_id is not None and not attendee.is_moderator:
+            attendees[user_id] = attendee
+    known = known_user_ids(a.user_id for a in attendees.values())
     previous = session.last_polled_at
     extended: set[int] = set()
     if previous is not None and known:
@@ -321,7 +325,7 @@ def record_presence_poll(
             started_at=now,
             ended_at=now,
             payload={
-                "fullName": attendees[str(user_id)].full_name,
+                "fullName": attendees[user_id].full_name,
                 "internalMeetingID": info.internal_meeting_id,
             },
         )
