@@ -22,7 +22,12 @@ from ..models import (
     LiveSessionStatus,
     Recording,
 )
-from .common import known_user_ids, schedule_reconciliation
+from .common import (
+    is_known_instance,
+    known_user_ids,
+    note_meeting_instances,
+    schedule_reconciliation,
+)
 from .meetings import fetch_meeting_info
 
 
@@ -136,6 +141,18 @@ def ingest_analytics(*, report: AnalyticsReport, raw: str) -> tuple[str, LiveSes
             body=raw,
         )
         return CallbackOutcome.UNKNOWN_MEETING, None
+    if not is_known_instance(session=session, internal_meeting_id=report.internal_meeting_id):
+        # BBB's token signs no body: a report for an instance we never created nor saw could
+        # be anyone's who once held a token. Kept, changes nothing.
+        _store_callback(
+            kind=CallbackKind.ANALYTICS,
+            session=session,
+            dedupe_key=report.internal_meeting_id,
+            outcome=CallbackOutcome.UNKNOWN_MEETING,
+            body=raw,
+            detail="unknown meeting instance",
+        )
+        return CallbackOutcome.UNKNOWN_MEETING, session
     with transaction.atomic():
         if not _claim_callback(
             kind=CallbackKind.ANALYTICS,
@@ -241,6 +258,12 @@ def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
                     dedupe_key=key,
                 )
             )
+        # bbb-webhooks signs the body: the instances it names are BBB's own.
+        note_meeting_instances(
+            seen={
+                (s.pk, e["internal_meeting_id"], None) for e, s in ours if e["internal_meeting_id"]
+            }
+        )
         # A concurrent delivery of the same events may win the race: its rows stay.
         AttendanceEvent.objects.bulk_create(to_create, ignore_conflicts=True)
         stored = len(to_create)

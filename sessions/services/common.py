@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Round
 
 from ..evidence import our_user_id
-from ..models import LiveSession
+from ..models import LiveSession, MeetingInstance
 
 
 class SessionError(Exception):
@@ -105,3 +105,21 @@ def known_user_ids(external_user_ids: Iterable[str]) -> set[int]:
     if not ids:
         return set()
     return set(get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def note_meeting_instances(*, seen: Iterable[tuple[int, str, int | None]]) -> None:
+    """Remember BBB instances (session id, internal meeting ID, createTime) we created or saw
+    in a signed answer: one INSERT, those already known are left as they are."""
+    instances = [
+        MeetingInstance(session_id=session_id, internal_meeting_id=internal, create_time_ms=ms)
+        for session_id, internal, ms in seen
+        if internal
+    ]
+    if instances:
+        MeetingInstance.objects.bulk_create(instances, ignore_conflicts=True)
+
+
+def is_known_instance(*, session: LiveSession, internal_meeting_id: str) -> bool:
+    return MeetingInstance.objects.filter(
+        session=session, internal_meeting_id=internal_meeting_id
+    ).exists()

@@ -37,6 +37,7 @@ from .common import (
     get_or_create_live_session,
     join_page_url,
     known_user_ids,
+    note_meeting_instances,
     schedule_reconciliation,
     session_page_url,
     webhook_url,
@@ -104,6 +105,10 @@ def start_meeting(
         session.status = LiveSessionStatus.CREATED
         fields.append("status")
     session.save(update_fields=fields)
+    if new_instance:
+        note_meeting_instances(
+            seen=[(session.pk, created.internal_meeting_id, created.create_time)]
+        )
     if new_instance and settings.BBB_WEBHOOKS:
         try:
             client.create_hook(callback_url=webhook_url(), meeting_id=session.meeting_id)
@@ -232,6 +237,7 @@ def apply_meeting_info(
             fields.update(
                 create_time_ms=info.create_time, internal_meeting_id=info.internal_meeting_id
             )
+            note_meeting_instances(seen=[(session.pk, info.internal_meeting_id, info.create_time)])
         if info.running and session.status != LiveSessionStatus.RUNNING:
             fields.update(status=LiveSessionStatus.RUNNING, started_at=session.started_at or now)
         elif not info.running and session.status == LiveSessionStatus.SCHEDULED:
