@@ -393,7 +393,25 @@ def parse_webhook_events(event_field: str) -> list[dict]:
 NAME_HEADERS = {"name", "ชื่อ"}
 MODERATOR_HEADERS = {"moderator", "ผู้ดูแล", "ผู้ควบคุม", "ผู้ดำเนินการ"}
 DURATION_HEADERS = {"duration", "ระยะเวลา"}
-DURATION = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
+# BBB's dashboard has no ID column; a file that has one (the userID we sent BBB, added by a
+# trainer or another export) is matched on it first.
+EXTERNAL_ID_HEADERS = {
+    "user id",
+    "userid",
+    "user_id",
+    "external id",
+    "external user id",
+    "ext_user_id",
+    "extid",
+    "รหัสผู้ใช้",
+    "รหัสผู้เข้าอบรม",
+}
+# Hours of at most four digits: a longer run is no duration (and int() refuses > 4,300 digits).
+DURATION = re.compile(r"(\d{1,4}):([0-5]\d):([0-5]\d)")
+
+
+class DashboardFileError(ValueError):
+    """The file is not a CSV we can read at all."""
 
 
 @dataclass
@@ -403,9 +421,10 @@ class DashboardRow:
     moderator: bool
     minutes: int | None
     error: str = ""  # a code: bad_duration, missing_name
+    external_id: str = ""  # from an ID column, when the file has one
 
 
-def _column(header: list[str], names: set[str], default: int) -> int:
+def _column(header: list[str], names: set[str], default: int | None) -> int | None:
     for index, title in enumerate(header):
         if title.strip().lower() in names:
             return index
@@ -417,14 +436,17 @@ def parse_learning_dashboard(content: str) -> list[DashboardRow]:
     Activity Score, Talk Time, Webcam Time, Messages, Reactions, Poll Votes, Raise Hands,
     Join, Left, Duration (HH:mm:ss), then one column per poll; headers are in the
     dashboard's language, so the name and duration columns are also found by position."""
-    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
-    rows = list(reader)
+    try:
+        rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    except csv.Error as error:  # a field over the csv module's limit, a NUL...
+        raise DashboardFileError(str(error)) from error
     if not rows:
         return []
     header = rows[0]
     name_col = _column(header, NAME_HEADERS, 0)
     moderator_col = _column(header, MODERATOR_HEADERS, 1)
     duration_col = _column(header, DURATION_HEADERS, 11)
+    id_col = _column(header, EXTERNAL_ID_HEADERS, None)
     parsed = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -439,8 +461,10 @@ def parse_learning_dashboard(content: str) -> list[DashboardRow]:
             "ใช่",
         }
         duration = cells[duration_col] if duration_col < len(cells) else ""
-        match = DURATION.match(duration)
+        match = DURATION.fullmatch(duration)
         row_result = DashboardRow(line=line, name=name, moderator=moderator, minutes=None)
+        if id_col is not None and id_col < len(cells):
+            row_result.external_id = cells[id_col][:100]
         if not name:
             row_result.error = "missing_name"
         elif match is None:

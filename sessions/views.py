@@ -420,9 +420,35 @@ class ImportPreviewView(ConsoleMixin, View):
         return get_object_or_404(AttendanceImport, pk=import_id, session=self.session)
 
     def get(self, request, round_id, import_id):
+        return self._preview(request, self._import(import_id), choices={})
+
+    def post(self, request, round_id, import_id):
         attendance_import = self._import(import_id)
+        choices = self._choices(request)
+        try:
+            count = services.apply_dashboard_import(
+                attendance_import=attendance_import, by=request.user, choices=choices
+            )
+        except services.SessionError as error:
+            messages.error(request, error.message)
+            # The trainer's choices stay on the page (a redirect would lose them).
+            return self._preview(request, attendance_import, choices=choices)
+        messages.success(request, _("Imported %(count)s rows.") % {"count": count})
+        return redirect(self.console_url())
+
+    def _choices(self, request) -> dict[int, str]:
+        """``line-<n>`` = a participant's id or "skip", for the lines the trainer settled."""
+        choices = {}
+        for key, value in request.POST.items():
+            number = key.removeprefix("line-")
+            if key.startswith("line-") and number.isascii() and number.isdigit():
+                if len(number) <= 9:
+                    choices[int(number)] = value[:20]
+        return choices
+
+    def _preview(self, request, attendance_import, *, choices):
         rows = services.preview_dashboard_import(
-            session=self.session, content=attendance_import.content
+            session=self.session, content=attendance_import.content, choices=choices
         )
         for row in rows:
             row.error_message = services.IMPORT_ERRORS.get(row.error, "")
@@ -434,19 +460,9 @@ class ImportPreviewView(ConsoleMixin, View):
                 "session": self.session,
                 "attendance_import": attendance_import,
                 "rows": rows,
-                "error_count": sum(1 for row in rows if row.error),
+                "skip": services.SKIP,
+                "error_count": sum(1 for row in rows if row.error and not row.to_resolve),
+                "resolve_count": sum(1 for row in rows if row.to_resolve),
                 "apply_count": sum(1 for row in rows if not row.error and not row.skipped),
             },
         )
-
-    def post(self, request, round_id, import_id):
-        attendance_import = self._import(import_id)
-        try:
-            count = services.apply_dashboard_import(
-                attendance_import=attendance_import, by=request.user
-            )
-        except services.SessionError as error:
-            messages.error(request, error.message)
-            return redirect(request.path)
-        messages.success(request, _("Imported %(count)s rows.") % {"count": count})
-        return redirect(self.console_url())

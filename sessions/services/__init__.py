@@ -42,6 +42,7 @@ from .common import (
 )
 from .dashboard_import import (
     IMPORT_ERRORS,
+    SKIP,
     ImportRow,
     apply_dashboard_import,
     preview_dashboard_import,
@@ -70,6 +71,7 @@ __all__ = [
     "POLL_INTERVAL_SECONDS",
     "RECORD_FIELDS",
     "RUNNING_TRUST_SECONDS",
+    "SKIP",
     "SOURCE_PRIORITY",
     "ImportRow",
     "JoinDecision",

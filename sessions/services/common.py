@@ -36,6 +36,7 @@ class SessionError(Exception):
         "self_host": _("A participant cannot watch on their own screen."),
         "import_has_errors": _("The file has errors; nothing was saved."),
         "import_already_applied": _("This file has already been imported."),
+        "import_unresolved": _("Choose who each marked line is, or skip it. Nothing was saved."),
     }
 
     def __init__(self, code: str):
