@@ -197,6 +197,8 @@ def bench_reconcile(participants: int = 2000) -> dict:
     session.meeting_id = f"bench-{secrets.token_hex(6)}"
     session.internal_meeting_id = f"{secrets.token_hex(20)}-1"
     session.save()
+    # As start_meeting would have: only instances we created are believed.
+    services.note_meeting_instances(seen=[(session.pk, session.internal_meeting_id, 1)])
     start = timezone.now() - datetime.timedelta(hours=3)
 
     def iso(minutes):
@@ -278,7 +280,7 @@ def main():
     parser.add_argument("--participants", type=int, default=500)
     args = parser.parse_args()
 
-    from sessions.emulator import start_emulator
+    from bbb_emulator import start_emulator
 
     emulator = start_emulator(secret=BBB_SECRET, callback_mode="capture")
     ensure_database(args.database_url)

@@ -6,6 +6,7 @@ Replays change nothing (a processed callback is stored once per meeting instance
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -14,8 +15,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import services
 from .evidence import (
+    MAX_INTERNAL_ID,
+    MAX_MEETING_ID,
     ForgedCallback,
     MalformedCallback,
+    bounded_text,
     parse_analytics,
     parse_webhook_events,
     verify_analytics_token,
@@ -25,6 +29,8 @@ from .evidence import (
 from .models import CallbackKind, CallbackOutcome, LiveSession
 
 logger = logging.getLogger(__name__)
+
+NONCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _text(status: int, message: str) -> HttpResponse:
@@ -40,7 +46,10 @@ def end_callback(request, nonce: str):
     """GET <meta_endCallbackUrl>&recordingmarks=<bool>&meetingID=<external ID>."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    session = LiveSession.objects.filter(callback_nonce=nonce).first()
+    # Our nonces are URL-safe base64; anything else is not ours (and a NUL would not even
+    # reach PostgreSQL).
+    valid = NONCE.fullmatch(nonce) is not None
+    session = LiveSession.objects.filter(callback_nonce=nonce).first() if valid else None
     if session is None or not constant_time_compare(session.callback_nonce, nonce):
         logger.warning("Forged BBB end callback (unknown nonce)")
         return _text(401, "unknown nonce")
@@ -70,11 +79,10 @@ def analytics_callback(request):
         return HttpResponseNotAllowed(["POST"])
     try:
         verify_analytics_token(request.headers.get("Authorization", ""), settings.BBB_SECRET)
+        report = parse_analytics(request.body)
     except ForgedCallback as error:
         logger.warning("Forged BBB analytics callback: %s", error)
         return _text(401, "invalid token")
-    try:
-        report = parse_analytics(request.body)
     except MalformedCallback as error:
         services.record_malformed_callback(
             kind=CallbackKind.ANALYTICS, body=_body(request), detail=str(error)
@@ -100,8 +108,16 @@ def recording_ready_callback(request):
     except ForgedCallback as error:
         logger.warning("Forged BBB recording-ready callback: %s", error)
         return _text(401, "invalid token")
+    except MalformedCallback as error:
+        services.record_malformed_callback(
+            kind=CallbackKind.RECORDING_READY, body=token, detail=str(error)
+        )
+        return _text(400, f"malformed: {error}")
     meeting_id, record_id = claims.get("meeting_id"), claims.get("record_id")
-    if not isinstance(meeting_id, str) or not isinstance(record_id, str) or not record_id:
+    try:
+        bounded_text(meeting_id, "meeting_id", MAX_MEETING_ID)
+        bounded_text(record_id, "record_id", MAX_INTERNAL_ID)
+    except MalformedCallback:
         services.record_malformed_callback(
             kind=CallbackKind.RECORDING_READY, body=str(claims), detail="missing ids"
         )

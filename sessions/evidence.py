@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import io
 import json
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -50,28 +51,149 @@ class MalformedCallback(ValueError):
     """A verified callback whose content we cannot read."""
 
 
+# BBB times outside these bounds are not from a meeting of ours (and some would overflow).
+EARLIEST_MS = 946_684_800_000  # 2000-01-01
+LATEST_MS = 4_102_444_800_000  # 2100-01-01
+ASCII_DIGITS = re.compile(r"[0-9]{1,15}")
+
+
+def _in_range(ms: int, value) -> int:
+    if not EARLIEST_MS <= ms < LATEST_MS:
+        raise MalformedCallback(f"not a time: {value!r}"[:200])
+    return ms
+
+
 def parse_bbb_time(value) -> int:
     """Analytics times: ISO (3.0, ``2025-05-23T11:06:25.000+00:00``) or the 2.4-2.7 form
     ``2023-08-07 14:06:14 -0300``; epoch milliseconds also accepted. Returns epoch ms."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return int(value)
+        if not math.isfinite(value):
+            raise MalformedCallback(f"not a time: {value!r}")
+        return _in_range(int(value), value)
     if not isinstance(value, str) or not value.strip():
-        raise MalformedCallback(f"not a time: {value!r}")
+        raise MalformedCallback(f"not a time: {value!r}"[:200])
     text = value.strip()
-    if text.isdigit():
-        return int(text)
+    if ASCII_DIGITS.fullmatch(text):
+        return _in_range(int(text), value)
     for parse in (
         lambda t: datetime.datetime.strptime(t, "%Y-%m-%d %H:%M:%S %z"),
         lambda t: datetime.datetime.fromisoformat(t.replace("Z", "+00:00")),
     ):
         try:
             moment = parse(text)
-        except ValueError:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=datetime.UTC)
+            return _in_range(to_ms(moment), value)
+        except (ValueError, OverflowError):
             continue
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.UTC)
-        return to_ms(moment)
-    raise MalformedCallback(f"not a time: {value!r}")
+    raise MalformedCallback(f"not a time: {value!r}"[:200])
+
+
+# --- JSON from BigBlueButton -------------------------------------------------------------
+
+# bbbevents' report nests about six levels; webhooks fewer.
+MAX_JSON_DEPTH = 32
+# Text PostgreSQL cannot store (NUL) or that is not Unicode (lone surrogates from \ud800).
+UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
+# The IDs BBB reports: the userID we sent (digits) or its own ("w_..."), printable ASCII.
+BBB_ID = re.compile(r"[\x21-\x7e]{1,100}")
+OUR_USER_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _refuse_constant(name: str):
+    raise MalformedCallback(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise MalformedCallback(f"number out of range: {text[:40]}")
+    return number
+
+
+def load_json(raw: str | bytes):
+    """``json.loads`` for what BBB sends: no NaN or Infinity, no number beyond a float, no
+    nesting deeper than ``MAX_JSON_DEPTH``, no text PostgreSQL cannot store. Raises
+    MalformedCallback, never anything else."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except MalformedCallback:
+        raise
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, UnicodeDecodeError too
+        raise MalformedCallback(f"not JSON: {str(error)[:200]}") from error
+    check_json(data)
+    return data
+
+
+def check_json(value) -> None:
+    """Walk a decoded JSON value without recursion; raise MalformedCallback on what we would
+    not store: deeper than ``MAX_JSON_DEPTH``, NUL or lone surrogates, NaN or infinities."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise MalformedCallback("nested too deeply")
+        if isinstance(item, dict):
+            for key, child in item.items():
+                _check_text(str(key))
+                stack.append((child, depth + 1))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise MalformedCallback("not a finite number")
+
+
+def _check_text(text: str) -> None:
+    if UNSTORABLE_TEXT.search(text):
+        raise MalformedCallback("text with NUL or invalid characters")
+
+
+def bbb_id(value, what: str, *, required: bool = True) -> str:
+    """A user ID as BBB reports it (a string, or a number in some builds): printable ASCII,
+    at most 100 characters. "" when absent and not ``required``."""
+    if value in (None, "") and not required:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not BBB_ID.fullmatch(value):
+        raise MalformedCallback(f"{what} is not an ID: {value!r}"[:200])
+    return value
+
+
+def our_user_id(external_user_id: str) -> int | None:
+    """The user id we sent BBB as ``userID`` (ASCII digits), or None: "²" or "٣" are digits to
+    ``str.isdigit()`` but were never sent by us."""
+    if OUR_USER_ID.fullmatch(external_user_id):
+        return int(external_user_id)
+    return None
+
+
+def bounded_text(value, what: str, max_length: int) -> str:
+    if not isinstance(value, str) or not value or len(value) > max_length:
+        raise MalformedCallback(f"{what} is not a text of at most {max_length} characters")
+    return value
+
+
+def _seconds(value, what: str, maximum: int) -> int:
+    """A count of seconds: a number or digits, from 0 to ``maximum``."""
+    if value in (None, ""):
+        return 0
+    if isinstance(value, bool):
+        raise MalformedCallback(f"{what} is not a number")
+    if isinstance(value, str):
+        if not ASCII_DIGITS.fullmatch(value):
+            raise MalformedCallback(f"{what} is not a number")
+        value = int(value)
+    elif isinstance(value, int | float):
+        value = int(value)  # finite: load_json refused the rest
+    else:
+        raise MalformedCallback(f"{what} is not a number")
+    if not 0 <= value <= maximum:
+        raise MalformedCallback(f"{what} is out of range")
+    return value
 
 
 # --- Callback verification ---------------------------------------------------------------
@@ -81,38 +203,53 @@ class ForgedCallback(Exception):
     """The callback failed its signature or nonce: answer 401 and store nothing."""
 
 
+def _signed_claims(token: str, secret: str, algorithm: str) -> dict:
+    """The claims of a token whose signature is right: ForgedCallback when it is not,
+    MalformedCallback when it is signed but its claims cannot be read (PyJWT would call both
+    a DecodeError)."""
+    try:
+        with warnings.catch_warnings():
+            # BBB secrets are often shorter than PyJWT's recommendation; not ours to choose.
+            warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
+            signed = jwt.api_jws.decode_complete(token, secret, algorithms=[algorithm])
+    except jwt.PyJWTError as error:
+        raise ForgedCallback(str(error)) from error
+    claims = load_json(signed["payload"])
+    if not isinstance(claims, dict):
+        raise MalformedCallback("the token's claims are not an object")
+    return claims
+
+
 def verify_analytics_token(authorization: str, secret: str, *, leeway_s: int = 300) -> dict:
     """``Authorization: Bearer <JWT HS512 {exp}>`` signed with the shared secret."""
     if not authorization.startswith("Bearer "):
         raise ForgedCallback("no bearer token")
     token = authorization[len("Bearer ") :].strip()
+    claims = _signed_claims(token, secret, "HS512")
     try:
         with warnings.catch_warnings():
-            # BBB secrets are often shorter than PyJWT's recommendation; not ours to choose.
             warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
-            return jwt.decode(
+            # The claims are readable: now the expiry (a stolen old token is refused).
+            jwt.decode(
                 token, secret, algorithms=["HS512"], leeway=leeway_s, options={"require": ["exp"]}
             )
     except jwt.PyJWTError as error:
         raise ForgedCallback(str(error)) from error
+    return claims
 
 
 def verify_recording_token(signed_parameters: str, secret: str) -> dict:
     """``signed_parameters`` = JWT HS256 ``{meeting_id, record_id}``, no ``exp``."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
-            claims = jwt.decode(signed_parameters, secret, algorithms=["HS256"])
-    except jwt.PyJWTError as error:
-        raise ForgedCallback(str(error)) from error
-    return claims
+    return _signed_claims(signed_parameters, secret, "HS256")
 
 
 def verify_webhook_checksum(*, callback_url: str, body: str, checksum: str, secret: str) -> None:
     """bbb-webhooks: ``checksum = sha1(callbackURL + body + secret)`` (sha256 when 64 long)."""
     algorithm = "sha256" if len(checksum) == 64 else "sha1"
     expected = hashlib.new(algorithm, f"{callback_url}{body}{secret}".encode()).hexdigest()
-    if not checksum or not hmac.compare_digest(expected, checksum.lower()):
+    # Bytes: compare_digest refuses non-ASCII text with TypeError.
+    given = checksum.lower().encode("utf-8", errors="replace")
+    if not checksum or not hmac.compare_digest(expected.encode(), given):
         raise ForgedCallback("webhook checksum mismatch")
 
 
@@ -138,12 +275,16 @@ class AnalyticsReport:
     attendees: list[AnalyticsAttendee]
 
 
+# An attendee's duration beyond this (seconds, about four months) is not a meeting's.
+MAX_DURATION_S = 10_000_000
+# BBB's meetingID is 2-256 characters; an internal ID is sha1 hex, "-" and createTime.
+MAX_MEETING_ID = 256
+MAX_INTERNAL_ID = 100
+
+
 def parse_analytics(body: bytes) -> AnalyticsReport:
-    """The bbbevents JSON of the analytics callback; raises MalformedCallback."""
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedCallback(f"not JSON: {error}") from error
+    """The bbbevents JSON of the analytics callback; raises MalformedCallback, nothing else."""
+    data = load_json(body)
     if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
         raise MalformedCallback("no data object")
     meeting_id = data.get("meeting_id")
@@ -152,6 +293,8 @@ def parse_analytics(body: bytes) -> AnalyticsReport:
         raise MalformedCallback("no meeting_id")
     if not isinstance(internal_id, str) or not internal_id:
         raise MalformedCallback("no internal_meeting_id")
+    bounded_text(meeting_id, "meeting_id", MAX_MEETING_ID)
+    bounded_text(internal_id, "internal_meeting_id", MAX_INTERNAL_ID)
     content = data["data"]
     start = parse_bbb_time(content["start"]) if content.get("start") else None
     finish = parse_bbb_time(content["finish"]) if content.get("finish") else None
@@ -162,8 +305,9 @@ def parse_analytics(body: bytes) -> AnalyticsReport:
     for raw in attendees_raw:
         if not isinstance(raw, dict) or raw.get("ext_user_id") in (None, ""):
             raise MalformedCallback("an attendee without ext_user_id")
-        joins = sorted(parse_bbb_time(t) for t in raw.get("joins") or [])
-        leaves = sorted(parse_bbb_time(t) for t in raw.get("leaves") or [])
+        external_user_id = bbb_id(raw["ext_user_id"], "ext_user_id")
+        joins = sorted(parse_bbb_time(t) for t in _times(raw.get("joins"), "joins"))
+        leaves = sorted(parse_bbb_time(t) for t in _times(raw.get("leaves"), "leaves"))
         intervals = []
         for index, joined in enumerate(joins):
             # A join without its leave lasted until the meeting finished.
@@ -172,17 +316,13 @@ def parse_analytics(body: bytes) -> AnalyticsReport:
             if left is None:
                 left = later_leaves[0] if later_leaves else (finish or joined)
             intervals.append((joined, left))
-        try:
-            duration_s = int(raw.get("duration") or 0)
-        except (TypeError, ValueError) as error:
-            raise MalformedCallback("duration is not a number") from error
         attendees.append(
             AnalyticsAttendee(
-                external_user_id=str(raw["ext_user_id"]),
+                external_user_id=external_user_id,
                 name=str(raw.get("name", "")),
                 moderator=bool(raw.get("moderator", False)),
                 intervals=intervals,
-                duration_s=duration_s,
+                duration_s=_seconds(raw.get("duration"), "duration", MAX_DURATION_S),
                 raw=raw,
             )
         )
@@ -195,12 +335,18 @@ def parse_analytics(body: bytes) -> AnalyticsReport:
     )
 
 
+def _times(value, what: str) -> list:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        raise MalformedCallback(f"{what} is not a list")
+    return value
+
+
 def parse_webhook_events(event_field: str) -> list[dict]:
-    """The ``event`` form field: a JSON list of mapped events (or one event)."""
-    try:
-        events = json.loads(event_field)
-    except json.JSONDecodeError as error:
-        raise MalformedCallback(f"event is not JSON: {error}") from error
+    """The ``event`` form field: a JSON list of mapped events (or one event). Raises
+    MalformedCallback, nothing else."""
+    events = load_json(event_field)
     if isinstance(events, dict):
         events = [events]
     if not isinstance(events, list):
@@ -210,18 +356,35 @@ def parse_webhook_events(event_field: str) -> list[dict]:
         try:
             data = event["data"]
             attributes = data["attributes"]
+            meeting = attributes["meeting"]
+            user = attributes.get("user") or {}
+            if not isinstance(user, dict):
+                raise MalformedCallback("user is not an object")
+            internal_meeting_id = meeting.get("internal-meeting-id") or ""
+            if internal_meeting_id:
+                bounded_text(internal_meeting_id, "internal-meeting-id", MAX_INTERNAL_ID)
             parsed.append(
                 {
-                    "id": data["id"],
-                    "meeting_id": attributes["meeting"]["external-meeting-id"],
-                    "internal_meeting_id": attributes["meeting"].get("internal-meeting-id", ""),
-                    "user": attributes.get("user") or {},
-                    "ts": int(data["event"]["ts"]),
+                    "id": bounded_text(data["id"], "id", 100),
+                    "meeting_id": bounded_text(
+                        meeting["external-meeting-id"], "external-meeting-id", MAX_MEETING_ID
+                    ),
+                    "internal_meeting_id": internal_meeting_id,
+                    "user": {
+                        **user,
+                        "external-user-id": bbb_id(
+                            user.get("external-user-id"), "external-user-id", required=False
+                        ),
+                        "internal-user-id": bbb_id(
+                            user.get("internal-user-id"), "internal-user-id", required=False
+                        ),
+                    },
+                    "ts": parse_bbb_time(data["event"]["ts"]),
                     "raw": event,
                 }
             )
-        except (KeyError, TypeError, ValueError) as error:
-            raise MalformedCallback(f"unexpected event shape: {error}") from error
+        except (KeyError, TypeError, AttributeError) as error:
+            raise MalformedCallback(f"unexpected event shape: {error!r}"[:200]) from error
     return parsed
 
 
@@ -230,7 +393,25 @@ def parse_webhook_events(event_field: str) -> list[dict]:
 NAME_HEADERS = {"name", "ชื่อ"}
 MODERATOR_HEADERS = {"moderator", "ผู้ดูแล", "ผู้ควบคุม", "ผู้ดำเนินการ"}
 DURATION_HEADERS = {"duration", "ระยะเวลา"}
-DURATION = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
+# BBB's dashboard has no ID column; a file that has one (the userID we sent BBB, added by a
+# trainer or another export) is matched on it first.
+EXTERNAL_ID_HEADERS = {
+    "user id",
+    "userid",
+    "user_id",
+    "external id",
+    "external user id",
+    "ext_user_id",
+    "extid",
+    "รหัสผู้ใช้",
+    "รหัสผู้เข้าอบรม",
+}
+# Hours of at most four digits: a longer run is no duration (and int() refuses > 4,300 digits).
+DURATION = re.compile(r"(\d{1,4}):([0-5]\d):([0-5]\d)")
+
+
+class DashboardFileError(ValueError):
+    """The file is not a CSV we can read at all."""
 
 
 @dataclass
@@ -240,9 +421,10 @@ class DashboardRow:
     moderator: bool
     minutes: int | None
     error: str = ""  # a code: bad_duration, missing_name
+    external_id: str = ""  # from an ID column, when the file has one
 
 
-def _column(header: list[str], names: set[str], default: int) -> int:
+def _column(header: list[str], names: set[str], default: int | None) -> int | None:
     for index, title in enumerate(header):
         if title.strip().lower() in names:
             return index
@@ -254,14 +436,17 @@ def parse_learning_dashboard(content: str) -> list[DashboardRow]:
     Activity Score, Talk Time, Webcam Time, Messages, Reactions, Poll Votes, Raise Hands,
     Join, Left, Duration (HH:mm:ss), then one column per poll; headers are in the
     dashboard's language, so the name and duration columns are also found by position."""
-    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
-    rows = list(reader)
+    try:
+        rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    except csv.Error as error:  # a field over the csv module's limit, a NUL...
+        raise DashboardFileError(str(error)) from error
     if not rows:
         return []
     header = rows[0]
     name_col = _column(header, NAME_HEADERS, 0)
     moderator_col = _column(header, MODERATOR_HEADERS, 1)
     duration_col = _column(header, DURATION_HEADERS, 11)
+    id_col = _column(header, EXTERNAL_ID_HEADERS, None)
     parsed = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -276,8 +461,10 @@ def parse_learning_dashboard(content: str) -> list[DashboardRow]:
             "ใช่",
         }
         duration = cells[duration_col] if duration_col < len(cells) else ""
-        match = DURATION.match(duration)
+        match = DURATION.fullmatch(duration)
         row_result = DashboardRow(line=line, name=name, moderator=moderator, minutes=None)
+        if id_col is not None and id_col < len(cells):
+            row_result.external_id = cells[id_col][:100]
         if not name:
             row_result.error = "missing_name"
         elif match is None:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrolment, EnrolmentStatus
 
+from .evidence import DashboardFileError, parse_learning_dashboard
 from .models import AttendanceStatus, LiveSession
 
 
@@ -81,4 +82,11 @@ class ImportForm(forms.Form):
                 continue
         else:
             raise forms.ValidationError(_("The file is not a UTF-8 CSV file."))
+        content = self.cleaned_data["content"]
+        try:
+            if "\x00" in content:  # no text file has one; PostgreSQL would refuse to keep it
+                raise DashboardFileError("NUL")
+            parse_learning_dashboard(content)
+        except DashboardFileError as error:
+            raise forms.ValidationError(_("The file is not a UTF-8 CSV file.")) from error
         return upload

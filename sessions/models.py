@@ -92,6 +92,27 @@ class LiveSession(models.Model):
         return self.status == LiveSessionStatus.ENDED
 
 
+class MeetingInstance(models.Model):
+    """One BigBlueButton instance of a session's meeting (a new one after each end and
+    re-create), as we created it or saw it in BBB's signed answers. The analytics callback
+    names an instance in its body, which BBB's token does not cover: only these are believed."""
+
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.CASCADE, related_name="instances", verbose_name=_("session")
+    )
+    internal_meeting_id = models.CharField(max_length=100, unique=True)
+    create_time_ms = models.BigIntegerField(null=True, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("BBB meeting instance")
+        verbose_name_plural = _("BBB meeting instances")
+        ordering = ["first_seen_at", "pk"]
+
+    def __str__(self):
+        return self.internal_meeting_id
+
+
 class AttendanceSource(models.TextChoices):
     JOIN_REDIRECT = "join_redirect", _("Join button")
     WEBHOOK = "webhook", _("BBB webhook")
@@ -139,6 +160,9 @@ class AttendanceEvent(models.Model):
     )
     # The userID BigBlueButton reported (kept even when it matches none of our users).
     external_user_id = models.CharField(max_length=100, blank=True)
+    # BigBlueButton's ID of one connection (a webhook's internal-user-id): pairs a join with
+    # its leave when the same participant is in twice (two devices, a rejoin).
+    internal_user_id = models.CharField(max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=AttendanceSource.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=AttendanceEventKind.choices)
     occurred_at = models.DateTimeField(_("occurred at"))

@@ -32,6 +32,13 @@ logger = logging.getLogger(__name__)
 
 STATUS_CACHE_SECONDS = 5
 ROSTER_CACHE_SECONDS = 5
+# BBB sends everyone holding a stale link back at once (ended, restarted): the first of them
+# asks getMeetingInfo, the others within these seconds read what it stored.
+JOIN_REFRESH_SECONDS = 10
+# BBB's ?errors= is a short JSON list ([{"key": ..., "message": ...}]): anything much longer
+# or deeper is not from BBB and is not parsed.
+MAX_ERRORS_LENGTH = 2000
+MAX_ERRORS_SHOWN = 5
 
 # BBB's join error keys (errorRedirectUrl ?errors=[...]) in Thai.
 BBB_JOIN_ERRORS = {
@@ -43,6 +50,33 @@ BBB_JOIN_ERRORS = {
     "maxParticipantsReached": gettext_lazy("The meeting is full."),
 }
 JOIN_FAILED = gettext_lazy("The meeting could not be joined. Please try again.")
+
+
+def bbb_join_errors(raw: str) -> list[str]:
+    """BBB's join errors (``?errors=[{"key": ...}]``) as Thai messages, each once.
+
+    Whatever else arrives (not JSON, too long, too deep, not a list) is one generic message."""
+    if not raw:
+        return []
+    if len(raw) > MAX_ERRORS_LENGTH:
+        return [str(JOIN_FAILED)]
+    try:
+        items = json.loads(raw)
+    except (ValueError, RecursionError):
+        return [str(JOIN_FAILED)]
+    if not isinstance(items, list):
+        return [str(JOIN_FAILED)]
+    messages = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        key = item.get("key", "")
+        message = str(
+            BBB_JOIN_ERRORS.get(key, JOIN_FAILED) if isinstance(key, str) else JOIN_FAILED
+        )
+        if message not in messages:
+            messages.append(message)
+    return messages[:MAX_ERRORS_SHOWN] or [str(JOIN_FAILED)]
 
 
 def bbb_error_response(request, *, round_, error: bbb.BBBError, retry_url: str, status=503):
@@ -86,8 +120,9 @@ class JoinView(LoginRequiredMixin, View):
     def get(self, request, round_id):
         round_ = get_round_for_join(round_id)
         session = services.get_or_create_live_session(round_=round_)
-        bbb_errors = self._bbb_errors(request)
-        if bbb_errors:
+        bbb_errors = bbb_join_errors(request.GET.get("errors", ""))
+        refresh_key = f"training_sessions:join-refresh:{session.meeting_id}"
+        if bbb_errors and cache.add(refresh_key, True, JOIN_REFRESH_SECONDS):
             # BBB sent the participant back (ended, restarted...): look again at once.
             try:
                 services.meeting_is_running(session=session, now=timezone.now(), force=True)
@@ -107,16 +142,6 @@ class JoinView(LoginRequiredMixin, View):
                 "now": timezone.now(),
             },
         )
-
-    def _bbb_errors(self, request) -> list[str]:
-        raw = request.GET.get("errors")
-        if not raw:
-            return []
-        try:
-            keys = [item.get("key", "") for item in json.loads(raw) if isinstance(item, dict)]
-        except (json.JSONDecodeError, TypeError, AttributeError):
-            return [str(JOIN_FAILED)]
-        return [str(BBB_JOIN_ERRORS.get(key, JOIN_FAILED)) for key in keys]
 
     def post(self, request, round_id):
         # Participants (the 09:00 crowd): one query gives enrolment, round and session.
@@ -395,9 +420,35 @@ class ImportPreviewView(ConsoleMixin, View):
         return get_object_or_404(AttendanceImport, pk=import_id, session=self.session)
 
     def get(self, request, round_id, import_id):
+        return self._preview(request, self._import(import_id), choices={})
+
+    def post(self, request, round_id, import_id):
         attendance_import = self._import(import_id)
+        choices = self._choices(request)
+        try:
+            count = services.apply_dashboard_import(
+                attendance_import=attendance_import, by=request.user, choices=choices
+            )
+        except services.SessionError as error:
+            messages.error(request, error.message)
+            # The trainer's choices stay on the page (a redirect would lose them).
+            return self._preview(request, attendance_import, choices=choices)
+        messages.success(request, _("Imported %(count)s rows.") % {"count": count})
+        return redirect(self.console_url())
+
+    def _choices(self, request) -> dict[int, str]:
+        """``line-<n>`` = a participant's id or "skip", for the lines the trainer settled."""
+        choices = {}
+        for key, value in request.POST.items():
+            number = key.removeprefix("line-")
+            if key.startswith("line-") and number.isascii() and number.isdigit():
+                if len(number) <= 9:
+                    choices[int(number)] = value[:20]
+        return choices
+
+    def _preview(self, request, attendance_import, *, choices):
         rows = services.preview_dashboard_import(
-            session=self.session, content=attendance_import.content
+            session=self.session, content=attendance_import.content, choices=choices
         )
         for row in rows:
             row.error_message = services.IMPORT_ERRORS.get(row.error, "")
@@ -409,19 +460,9 @@ class ImportPreviewView(ConsoleMixin, View):
                 "session": self.session,
                 "attendance_import": attendance_import,
                 "rows": rows,
-                "error_count": sum(1 for row in rows if row.error),
+                "skip": services.SKIP,
+                "error_count": sum(1 for row in rows if row.error and not row.to_resolve),
+                "resolve_count": sum(1 for row in rows if row.to_resolve),
                 "apply_count": sum(1 for row in rows if not row.error and not row.skipped),
             },
         )
-
-    def post(self, request, round_id, import_id):
-        attendance_import = self._import(import_id)
-        try:
-            count = services.apply_dashboard_import(
-                attendance_import=attendance_import, by=request.user
-            )
-        except services.SessionError as error:
-            messages.error(request, error.message)
-            return redirect(request.path)
-        messages.success(request, _("Imported %(count)s rows.") % {"count": count})
-        return redirect(self.console_url())

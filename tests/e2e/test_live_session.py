@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from bbb_emulator import start_emulator
 from courses.services import enrol_participant
-from sessions.emulator import start_emulator
 from sessions.models import AttendanceRecord
 from tests.factories import RoundFactory, UserFactory
 

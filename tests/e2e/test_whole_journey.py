@@ -17,9 +17,9 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from assessments.models import Attempt, Question
+from bbb_emulator import start_emulator
 from certificates.models import CompletionPolicy
 from courses.models import Programme
-from sessions.emulator import start_emulator
 from tests.certificates.pdfcheck import decode_qr
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -6,6 +6,9 @@ Tests run inside a transaction that never commits, so follow-ups scheduled with
 """
 
 import contextlib
+import hashlib
+import json
+from urllib.parse import urlencode
 
 from sessions.models import LiveSession
 
@@ -62,3 +65,41 @@ def _deliver(client, call: dict):
 
 def captured(emulator, kind: str) -> list[dict]:
     return [c for c in emulator.callbacks() if c["kind"] == kind]
+
+
+def webhook_event(session, event_id: str, ts: int, *, user_id=None, connection="") -> dict:
+    """One bbb-webhooks event as BBB maps it (``user`` only for user-joined / user-left)."""
+    attributes = {
+        "meeting": {
+            "internal-meeting-id": session.internal_meeting_id or "internal-1",
+            "external-meeting-id": session.meeting_id,
+        }
+    }
+    if user_id is not None:
+        attributes["user"] = {
+            "internal-user-id": connection or f"w_{user_id}",
+            "external-user-id": str(user_id),
+            "name": f"user {user_id}",
+            "role": "VIEWER",
+        }
+    return {
+        "data": {"type": "event", "id": event_id, "attributes": attributes, "event": {"ts": ts}}
+    }
+
+
+def post_webhook(client, events, secret: str, *, event_field=None):
+    """POST a delivery the way bbb-webhooks signs it: sha1(callbackURL + body + secret)."""
+    body = urlencode(
+        {
+            "domain": "bbb.example",
+            "event": event_field if event_field is not None else json.dumps(events),
+            "timestamp": 1,
+        }
+    )
+    url = f"{SITE}/bbb/webhooks/"
+    checksum = hashlib.sha1(f"{url}{body}{secret}".encode()).hexdigest()  # noqa: S324
+    return client.post(
+        f"/bbb/webhooks/?checksum={checksum}",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )

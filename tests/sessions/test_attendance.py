@@ -1,6 +1,7 @@
 """The attendance ledger: evidence in, one reconciled record per participant out."""
 
 import datetime
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -94,6 +95,48 @@ def test_reconciling_twice_changes_nothing(session, participant):
     presence(session, participant, (0, 100))
     assert services.reconcile_attendance(session=session) == 1
     assert services.reconcile_attendance(session=session) == 0
+
+
+def webhook_event(session, user, kind, minute, connection, payload=None):
+    return AttendanceEvent.objects.create(
+        session=session,
+        user=user,
+        external_user_id=str(user.pk),
+        internal_user_id=connection,
+        source=AttendanceSource.WEBHOOK,
+        kind=kind,
+        occurred_at=session.round.starts_at + datetime.timedelta(minutes=minute),
+        payload=payload or {},
+    )
+
+
+def test_webhook_joins_and_leaves_pair_by_the_stored_connection_id(session, participant):
+    # Two devices: the phone's leave must not close the laptop's join.
+    webhook_event(session, participant, "joined", 0, "w_phone")
+    webhook_event(session, participant, "joined", 30, "w_laptop")
+    webhook_event(session, participant, "left", 60, "w_phone")
+    webhook_event(session, participant, "left", 150, "w_laptop")
+    services.reconcile_attendance(session=session)
+    record = AttendanceRecord.objects.get(user=participant)
+    assert (record.minutes_present, record.decided_by) == (150, AttendanceSource.WEBHOOK)
+
+
+def test_the_migration_copies_the_connection_id_of_older_webhook_events(session, participant):
+    from django.apps import apps
+
+    migration = importlib.import_module("sessions.migrations.0002_attendanceevent_internal_user_id")
+    raw = {"data": {"attributes": {"user": {"internal-user-id": "w_abc", "name": "x"}}}}
+    older = webhook_event(session, participant, "joined", 0, "", payload=raw)
+    odd = webhook_event(session, participant, "left", 9, "", payload={"data": ["not", "a", "map"]})
+    poll = presence(session, participant, (0, 10), source=AttendanceSource.POLL)
+    migration.copy_internal_user_ids(apps, None)
+    for event in (older, odd, poll):
+        event.refresh_from_db()
+    assert (older.internal_user_id, odd.internal_user_id, poll.internal_user_id) == (
+        "w_abc",
+        "",
+        "",
+    )
 
 
 def test_two_devices_in_the_emulator_are_merged_by_user_id(

@@ -1,11 +1,15 @@
 """BigBlueButton's callbacks: verified, idempotent, forged ones refused, malformed ones kept."""
 
+import importlib
 import json
 import time
 
 import jwt
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from sessions import services
 from sessions.models import (
     AttendanceEvent,
     AttendanceRecord,
@@ -13,11 +17,20 @@ from sessions.models import (
     CallbackDelivery,
     CallbackOutcome,
     LiveSessionStatus,
+    MeetingInstance,
     Recording,
 )
+from tests.factories import RoundFactory, UserFactory
 
 from .conftest import SECRET
-from .helpers import captured, deliver, join_meeting, start_meeting
+from .helpers import (
+    captured,
+    deliver,
+    join_meeting,
+    post_webhook,
+    start_meeting,
+    webhook_event,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +276,112 @@ def test_webhooks_record_joins_and_leaves_and_forged_ones_are_refused(
     record = AttendanceRecord.objects.get(user=participant)
     assert record.minutes_present == 45
     assert record.decided_by == AttendanceSource.WEBHOOK
+
+
+BBB_NOW = 1_780_000_000_000  # 2026-05-28, on the BBB server's clock
+
+
+def test_a_webhook_delivery_costs_the_same_queries_for_two_events_or_forty(client, settings):
+    settings.BBB_SECRET = SECRET
+    session = services.get_or_create_live_session(round_=RoundFactory())
+    users = UserFactory.create_batch(20)
+
+    def joins_and_leaves(people, ts):
+        return [
+            webhook_event(session, kind, ts + offset, user_id=user.pk)
+            for user in people
+            for kind, offset in (("user-joined", 0), ("user-left", 60_000))
+        ]
+
+    with CaptureQueriesContext(connection) as few:
+        assert post_webhook(client, joins_and_leaves(users[:1], BBB_NOW), SECRET).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        assert (
+            post_webhook(client, joins_and_leaves(users, BBB_NOW + 1_000), SECRET).status_code
+            == 200
+        )
+    assert len(many) == len(few)
+    stored = AttendanceEvent.objects.filter(source="webhook")
+    assert stored.count() == 42
+    assert set(stored.values_list("user_id", flat=True)) == {u.pk for u in users}
+    # A replay of the same events stores nothing new, in as few queries.
+    with CaptureQueriesContext(connection) as replay:
+        post_webhook(client, joins_and_leaves(users, BBB_NOW + 1_000), SECRET)
+    assert len(replay) <= len(few)
+    assert stored.count() == 42
+
+
+def test_analytics_for_an_instance_we_never_created_is_kept_and_changes_nothing(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    # BBB's token signs no body: someone holding one (valid 24 h) rewrites the report.
+    commit = django_capture_on_commit_callbacks
+    session = run_meeting(client, live_round, participant, bbb_emulator, minutes=170)
+    (analytics,) = captured(bbb_emulator, "analytics")
+    report = json.loads(analytics["body"])
+    assert report["internal_meeting_id"] == session.internal_meeting_id
+    report["internal_meeting_id"] = session.internal_meeting_id.split("-")[0] + "-1700000000000"
+    response = client.post(
+        "/bbb/analytics/",
+        data=json.dumps(report),
+        content_type="application/json",
+        headers={"Authorization": analytics["headers"]["Authorization"]},
+    )
+    assert response.status_code == 410
+    kept = CallbackDelivery.objects.get(kind="analytics")
+    assert (kept.outcome, kept.detail) == (
+        CallbackOutcome.UNKNOWN_MEETING,
+        "unknown meeting instance",
+    )
+    assert not AttendanceEvent.objects.filter(source="analytics").exists()
+    assert not AttendanceRecord.objects.exists()
+    assert deliver(client, analytics, commit).status_code == 202  # BBB's own is believed
+    assert AttendanceRecord.objects.get(user=participant).minutes_present == 170
+
+
+def test_every_instance_we_create_or_see_is_remembered(client, live_round, bbb_emulator):
+    first = start_meeting(client, live_round, bbb_emulator)
+    bbb_emulator.control(f"meetings/{first.meeting_id}/end", {"reason": "moderator"})
+    bbb_emulator.advance(10)
+    second = start_meeting(client, live_round, bbb_emulator)
+    assert set(second.instances.values_list("internal_meeting_id", flat=True)) == {
+        first.internal_meeting_id,
+        second.internal_meeting_id,
+    }
+    # An instance created elsewhere (another of our processes) is seen through getMeetingInfo.
+    bbb_emulator.control(f"meetings/{second.meeting_id}/end", {"reason": "moderator"})
+    bbb_emulator.advance(10)
+    third = bbb_emulator.control(
+        "meetings", {"meetingID": second.meeting_id, "name": "x", "running": True}
+    )
+    services.poll_live_session(session=second)
+    assert second.instances.filter(internal_meeting_id=third["internalMeetingID"]).exists()
+
+
+def test_the_migration_remembers_the_instances_we_already_knew(live_round):
+    from django.apps import apps
+
+    migration = importlib.import_module("sessions.migrations.0003_meetinginstance")
+    session = services.get_or_create_live_session(round_=live_round)
+    session.internal_meeting_id, session.create_time_ms = "current-2", 2
+    session.save()
+    common = {"session": session, "occurred_at": live_round.starts_at}
+    AttendanceEvent.objects.create(
+        source="poll", kind="presence", payload={"internalMeetingID": "polled-1"}, **common
+    )
+    AttendanceEvent.objects.create(
+        source="webhook",
+        kind="joined",
+        payload={"data": {"attributes": {"meeting": {"internal-meeting-id": "hooked-1"}}}},
+        **common,
+    )
+    AttendanceEvent.objects.create(
+        source="analytics", kind="presence", payload={"internal_meeting_id": "claimed-1"}, **common
+    )
+    MeetingInstance.objects.all().delete()
+    migration.note_known_instances(apps, None)
+    assert dict(MeetingInstance.objects.values_list("internal_meeting_id", "create_time_ms")) == {
+        "current-2": 2,
+        "polled-1": None,
+        "hooked-1": None,
+    }

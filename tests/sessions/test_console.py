@@ -209,3 +209,134 @@ def test_dla_admins_set_the_attendance_rule_in_the_wagtail_admin(client, live_ro
     edit = client.get(f"/admin/live_sessions/edit/{session.pk}/")
     assert edit.status_code == 200
     assert 'name="present_min_percent"' in edit.content.decode()
+
+
+def impostor_of(user, round_):
+    """A participant who copied ``user``'s prefix, names and LAO into their own profile."""
+    copy = UserFactory(
+        prefix=user.prefix,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        organisation=user.organisation,
+    )
+    enrol_participant(user=copy, round_=round_)
+    assert services.display_name(copy) == services.display_name(user)
+    return copy
+
+
+def line(name, duration, *extra):
+    cells = [name, "FALSE", "2", "00:01:00", "-", "3", "0", "1", "0", "x", "y", duration, "A"]
+    return ",".join(f'"{cell}"' for cell in [*cells, *extra])
+
+
+def test_a_copied_name_and_lao_do_not_block_the_import_of_who_was_in_the_meeting(
+    client, live_round, participant, bbb_emulator
+):
+    start_meeting(client, live_round, bbb_emulator)
+    join_meeting(client, live_round, participant, bbb_emulator)  # BBB saw userID = their id
+    impostor = impostor_of(participant, live_round)
+    content = dashboard_csv(line(services.display_name(participant), "02:45:10"))
+    client.force_login(live_round.trainer)
+    location = upload(client, live_round, content)["Location"]
+    preview = client.get(location).content.decode()
+    assert "มีผู้เข้าอบรมหลายคนใช้ชื่อนี้" not in preview
+    assert participant.email in preview
+    assert client.post(location).status_code == 302
+    assert AttendanceRecord.objects.get(user=participant).minutes_present == 165
+    assert not AttendanceRecord.objects.filter(user=impostor, minutes_present__gt=0).exists()
+
+
+def test_the_name_bbb_showed_for_each_user_id_decides_between_namesakes(
+    client, live_round, participant, bbb_emulator
+):
+    session = start_meeting(client, live_round, bbb_emulator)
+    impostor = impostor_of(participant, live_round)
+    # Both pressed Join; the polls saw only the impostor, under the name they copied.
+    join_meeting(client, live_round, participant, bbb_emulator)
+    AttendanceEvent.objects.create(
+        session=session,
+        user=impostor,
+        external_user_id=str(impostor.pk),
+        source="poll",
+        kind="presence",
+        occurred_at=live_round.starts_at,
+        payload={"fullName": services.display_name(impostor)},
+    )
+    content = dashboard_csv(line(services.display_name(participant), "00:30:00"))
+    rows = services.preview_dashboard_import(session=session, content=content)
+    assert [(row.user, row.error, row.matched_by) for row in rows] == [(impostor, "", "bbb")]
+
+
+def test_an_id_column_in_the_file_is_matched_first(client, live_round, participant):
+    impostor = impostor_of(participant, live_round)
+    session = services.get_or_create_live_session(round_=live_round)
+    name = services.display_name(participant)
+    content = "\r\n".join(
+        [
+            DASHBOARD_HEADER + ",User ID",
+            line(name, "01:00:00", str(impostor.pk)),
+            line(name, "02:00:00", str(participant.pk)),
+        ]
+    )
+    rows = services.preview_dashboard_import(session=session, content=content)
+    assert [(row.user, row.minutes, row.matched_by) for row in rows] == [
+        (impostor, 60, "id"),
+        (participant, 120, "id"),
+    ]
+
+
+def test_the_trainer_chooses_who_an_ambiguous_line_is_or_skips_it(client, live_round, participant):
+    impostor = impostor_of(participant, live_round)
+    name = services.display_name(participant)
+    content = dashboard_csv(line(name, "02:45:10"), line(name, "00:10:00"))
+    client.force_login(live_round.trainer)
+    location = upload(client, live_round, content)["Location"]
+    preview = client.get(location).content.decode()
+    assert 'name="line-2"' in preview and 'name="line-3"' in preview
+    assert f'value="{impostor.pk}"' in preview and 'value="skip"' in preview
+    assert "นำเข้าข้อมูลนี้" in preview  # the file is not lost: it can be confirmed
+    # Nothing chosen yet, or someone who is not a candidate: nothing is saved.
+    for choices in ({}, {"line-2": str(live_round.trainer.pk), "line-3": "skip"}):
+        refused = client.post(location, choices)
+        assert refused.status_code == 200
+        assert "เลือกผู้เข้าอบรมของบรรทัดที่ทำเครื่องหมายไว้" in refused.content.decode()
+        assert not AttendanceEvent.objects.filter(source="import").exists()
+    kept = client.post(location, {"line-2": str(participant.pk)}).content.decode()
+    assert f'<option value="{participant.pk}" selected>' in kept  # the choice stays
+    done = client.post(location, {"line-2": str(participant.pk), "line-3": "skip"})
+    assert done.status_code == 302
+    assert AttendanceRecord.objects.get(user=participant).minutes_present == 165
+    assert not AttendanceEvent.objects.filter(source="import", user=impostor).exists()
+    entry = ModelLogEntry.objects.get(action="esc.training_sessions.import")
+    assert entry.data["chosen"] == {"2": participant.pk, "3": "skip"}
+
+
+def test_the_same_participant_chosen_twice_is_refused(client, live_round, participant):
+    impostor_of(participant, live_round)
+    name = services.display_name(participant)
+    content = dashboard_csv(line(name, "02:45:10"), line(name, "00:10:00"))
+    client.force_login(live_round.trainer)
+    location = upload(client, live_round, content)["Location"]
+    twice = client.post(location, {"line-2": str(participant.pk), "line-3": str(participant.pk)})
+    assert "ชื่อนี้ปรากฏมากกว่าหนึ่งบรรทัด" in twice.content.decode()
+    assert not AttendanceEvent.objects.filter(source="import").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (dashboard_csv(line("x", "1" * 5000 + ":00:00")), None),
+        (dashboard_csv(line("x", "๐๒:๔๕:๑๐")), None),
+        (DASHBOARD_HEADER + "\r\n" + line("a\x00b", "01:00:00"), "ไม่ใช่ไฟล์ CSV"),
+        (DASHBOARD_HEADER + "\r\n" + line("x" * 200_000, "01:00:00"), "ไม่ใช่ไฟล์ CSV"),
+    ],
+)
+def test_odd_files_give_a_thai_message_not_a_500(client, live_round, participant, content, message):
+    client.force_login(live_round.trainer)
+    response = upload(client, live_round, content)
+    if message:
+        assert response.status_code == 302
+        assert message in client.get(response["Location"]).content.decode()
+        assert not AttendanceImport.objects.exists()
+    else:
+        assert client.get(response["Location"]).status_code == 200

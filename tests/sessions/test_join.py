@@ -233,3 +233,40 @@ def test_a_stale_link_brings_the_participant_back_and_refreshes_the_status(
     assert "การอบรมสิ้นสุดแล้ว" in page.content.decode()
     session.refresh_from_db()
     assert session.status == LiveSessionStatus.ENDED
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        "[" * 3000,  # too deep for json (RecursionError)
+        "[" * 900 + "]" * 900,  # deep, under the length cap
+        "{" * 600,
+        '{"key": "meetingForciblyEnded"}',
+        '[{"key": ["a"]}, 7, null]',
+        "NaN",
+        '"' + "x" * 5000 + '"',
+    ],
+)
+def test_any_errors_parameter_gives_the_join_page_not_a_500(
+    client, live_round, participant, bbb_emulator, errors
+):
+    client.force_login(participant)
+    response = client.get(join_path(live_round), {"errors": errors})
+    assert response.status_code == 200
+    assert "ไม่สามารถเข้าห้องอบรมได้" in response.content.decode()
+
+
+def test_people_sent_back_by_bbb_together_cost_one_getmeetinginfo(
+    client, live_round, participant, bbb_emulator
+):
+    start_as_trainer(client, live_round, bbb_emulator)
+    client.force_login(participant)
+    errors = '[{"key":"mismatchCreateTimeParam","message":"x"}]'
+    before = bbb_emulator.state()["api_calls"].get("getMeetingInfo", 0)
+    for _ in range(5):
+        page = client.get(join_path(live_round), {"errors": errors})
+        assert "ห้องอบรมถูกเปิดใหม่" in page.content.decode()
+    assert bbb_emulator.state()["api_calls"].get("getMeetingInfo", 0) == before + 1
+    cache.clear()  # the brief cache is gone: the next one asks again
+    client.get(join_path(live_round), {"errors": errors})
+    assert bbb_emulator.state()["api_calls"].get("getMeetingInfo", 0) == before + 2

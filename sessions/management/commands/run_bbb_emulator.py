@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from sessions.emulator import RunningEmulator
+from bbb_emulator import cli
 
 
 class Command(BaseCommand):
@@ -10,34 +10,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8090)
-        parser.add_argument("--secret", default=None, help="Shared secret (default: BBB_SECRET)")
-        parser.add_argument(
-            "--callback-mode",
-            choices=["send", "capture"],
-            default="send",
-            help="send callbacks to the platform, or only record them",
-        )
-        parser.add_argument("--bbb-version", choices=["2.7", "3.0"], default="3.0")
-        parser.add_argument("--verbose", action="store_true", help="log every request")
+        cli.add_arguments(parser)
 
     def handle(self, *args, **options):
-        secret = options["secret"] if options["secret"] is not None else settings.BBB_SECRET
-        emulator = RunningEmulator(
+        def announce(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        cli.serve(
             host=options["host"],
             port=options["port"],
-            secret=secret,
+            secret=options["secret"] if options["secret"] is not None else settings.BBB_SECRET,
             callback_mode=options["callback_mode"],
-            version=options["bbb_version"],
-            default_logout_url=settings.SITE_URL + "/",
+            bbb_version=options["bbb_version"],
+            default_logout_url=options["default_logout_url"] or settings.SITE_URL + "/",
             verbose=options["verbose"],
+            announce=announce,
         )
-        self.stdout.write(f"BigBlueButton emulator on {emulator.url}")
-        self.stdout.flush()
-        try:
-            emulator.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            emulator.stop()

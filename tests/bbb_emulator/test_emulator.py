@@ -9,8 +9,8 @@ import pytest
 import requests
 from defusedxml import ElementTree
 
-from sessions.emulator import start_emulator
-from sessions.emulator.core import checksum_matches
+from bbb_emulator import start_emulator
+from bbb_emulator.core import checksum_matches
 
 from .conftest import SECRET
 
@@ -393,3 +393,14 @@ def test_the_meeting_room_page_is_thai_and_leaving_goes_back(bbb_emulator):
     assert left.status_code == 302
     assert left.headers["Location"] == "http://lms.example/back"
     assert bbb_emulator.meeting("abc123")["attendees"] == []
+
+
+def test_the_state_counts_api_requests_per_call_until_reset(bbb_emulator):
+    create(bbb_emulator)
+    for _ in range(2):
+        get_xml(signed(bbb_emulator.url, "getMeetingInfo", "meetingID=abc123"))
+    bbb_emulator.fault("getMeetingInfo", "failed")
+    get_xml(signed(bbb_emulator.url, "getMeetingInfo", "meetingID=abc123"))
+    assert bbb_emulator.state()["api_calls"] == {"create": 1, "getMeetingInfo": 3}
+    bbb_emulator.control("reset")
+    assert bbb_emulator.state()["api_calls"] == {}
