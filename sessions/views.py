@@ -161,7 +161,7 @@ class JoinView(LoginRequiredMixin, View):
                 request,
                 "training_sessions/join_refused.html",
                 {"round": round_, "message": error.message, "code": error.code},
-                status=403 if error.code in ("not_enrolled", "cancelled", "waitlisted") else 200,
+                status=error.status,
             )
         except bbb.BBBError as error:
             return bbb_error_response(request, round_=round_, error=error, retry_url=retry_url)

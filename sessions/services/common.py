@@ -11,13 +11,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import CodedError
 from courses.models import Round
 
 from ..evidence import our_user_id
 from ..models import LiveSession, MeetingInstance
 
 
-class SessionError(Exception):
+class SessionError(CodedError):
     """A refused action; ``code`` is stable for tests and views, ``message`` is Thai."""
 
     MESSAGES = {
@@ -38,11 +39,15 @@ class SessionError(Exception):
         "import_already_applied": _("This file has already been imported."),
         "import_unresolved": _("Choose who each marked line is, or skip it. Nothing was saved."),
     }
-
-    def __init__(self, code: str):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
+    # The join page: someone without a seat is refused; a room not open yet or over is a
+    # normal state of the page, shown with 200.
+    STATUSES = {
+        "not_enrolled": 403,
+        "waitlisted": 403,
+        "cancelled": 403,
+        "window_not_open": 200,
+        "session_over": 200,
+    }
 
 
 # --- Sessions and URLs ----------------------------------------------------------------------
