@@ -78,21 +78,28 @@ class WorkspaceMixin(SandboxMixin):
         """The data-entry pages in the framework file's order."""
         return [(section.code, section) for section in self.get_framework().sections]
 
-    def announce_exercises_done(self, before: set[int]) -> None:
-        """After a save that completed a round's exercise: say so, and the way back."""
+    def saved(self, text: str, done_before: set[int]) -> None:
+        """The success message; when the save completed a round's exercise, one message
+        that says so too and leads back to "my training"."""
         framework = self.get_framework()
-        for number in sorted(done_in_workspace(self.workspace, framework) - before):
-            exercise = framework.exercise_for_round(number)
-            messages.success(
-                self.request,
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _("Round %(number)s exercise done: %(title)s")
-                    % {"number": number, "title": exercise.title},
-                    reverse("cms:my_training"),
-                    _("Back to my training"),
-                ),
-            )
+        done = sorted(done_in_workspace(self.workspace, framework) - done_before)
+        if not done:
+            messages.success(self.request, text)
+            return
+        said = [text] + [
+            _("Round %(number)s exercise done: %(title)s")
+            % {"number": number, "title": framework.exercise_for_round(number).title}
+            for number in done
+        ]
+        messages.success(
+            self.request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                " ".join(said),
+                reverse("cms:my_training"),
+                _("Back to my training"),
+            ),
+        )
 
 
 class SandboxHomeView(SandboxMixin, TemplateView):
@@ -214,13 +221,12 @@ class SectionView(WorkspaceMixin, TemplateView):
             response = self.render_page(form)
             response.status_code = error.status
             return response
-        messages.success(request, _("Saved."))
+        self.saved(_("Saved."), done_before)
         keys = {f.key for f in form.figure_fields}
         for warning in result.assessment.warnings:
             about_base_year = warning.code == "population_vs_base" and self.section.holds_inventory
             if warning.field in keys or about_base_year:
                 messages.warning(request, warning.message)
-        self.announce_exercises_done(done_before)
         return redirect(request.path)
 
     def render_page(self, form, activity_form=None):
@@ -299,8 +305,7 @@ class ActivityCreateView(SectionView):
             response = self.render_page(self.get_form(), activity_form)
             response.status_code = error.status
             return response
-        messages.success(request, _("Activity added."))
-        self.announce_exercises_done(done_before)
+        self.saved(_("Activity added."), done_before)
         return redirect(inventory_url(self.workspace, self.get_framework()))
 
 

@@ -225,3 +225,32 @@ def test_the_english_pages_of_the_second_framework(mini_client, mini):
     html = mini_client.get(f"/en/sandbox/{workspace.pk}/edit/WST/").content.decode()
     assert "The city&#x27;s waste" in html or "The city's waste" in html
     assert "Climate and network" in html
+
+
+def test_a_framework_without_an_inventory(client, participant, settings, tmp_path):
+    """No inventory page, no base year, no factors: no activity list anywhere."""
+    data = json.loads(MINI.read_text(encoding="utf-8"))
+    data["sections"] = [s for s in data["sections"] if s.get("kind") != "inventory"]
+    data["base_year"] = []
+    data["indicators"] = [i for i in data["indicators"] if i["code"] != "CLM-1"]
+    data["warnings"] = [w for w in data["warnings"] if w["kind"] != "population_vs_base"]
+    data["ghg"]["factors"] = []
+    data["exercises"] = data["exercises"][:1]
+    sample = json.loads((MINI.parent / data["sample_city"]).read_text(encoding="utf-8"))
+    del sample["activities"], sample["base_year"]
+    (tmp_path / data["sample_city"]).write_text(json.dumps(sample), encoding="utf-8")
+    (tmp_path / "no-inventory.json").write_text(json.dumps(data), encoding="utf-8")
+    settings.SAR_FRAMEWORK_FILE = tmp_path / "no-inventory.json"
+    assert check_framework_file() == []
+
+    client.force_login(participant)
+    workspace = new_workspace(client)
+    html = client.get(f"/sandbox/{workspace.pk}/").content.decode()
+    assert tabs(html, workspace) == ["WST", "city", "CLM"]
+    activity = {"ef": "landfill", "quantity": "1"}
+    assert client.post(f"/sandbox/{workspace.pk}/ghg/activities/", activity).status_code == 404
+    save(client, workspace, "city", {"lao_type": "sao", "population": "10000", "households": "1"})
+    save(client, workspace, "CLM", {"trained_staff": "12"})
+    results = client.get(f"/sandbox/{workspace.pk}/results/").content.decode()
+    assert 'id="ghg-heading"' not in results
+    assert "CLM-2" in results
