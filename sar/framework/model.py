@@ -295,7 +295,3 @@ class Framework:
         if code == self.insufficient_level.code:
             return self.insufficient_level
         return next(level for level in self.levels if level.code == code)
-
-    @property
-    def weights_equal(self) -> bool:
-        return len({c.weight for c in self.components}) == 1

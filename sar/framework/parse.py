@@ -178,87 +178,135 @@ def parse_sections(check: Checker, raw, component_codes: set[str]) -> tuple[Sect
     return tuple(sections)
 
 
+@dataclass(frozen=True)
+class FieldContext:
+    """What a field is checked against: the pages, the fieldsets, the choice lists."""
+
+    section_codes: frozenset[str]
+    groups: dict[str, dict]
+    choice_lists: dict[str, list]
+
+    @classmethod
+    def of(cls, data: dict, sections: tuple[Section, ...]) -> "FieldContext":
+        return cls(
+            section_codes=frozenset(s.code for s in sections),
+            groups=_groups(data),
+            choice_lists={
+                "lao_types": data.get("lao_types", []),
+                "ghg_inventory_statuses": data.get("ghg_inventory_statuses", []),
+            },
+        )
+
+
 def parse_fields(check: Checker, data: dict, sections: tuple[Section, ...]) -> Fields:
-    """The profile, input and base-year figures, each checked against its page and group."""
-    choice_lists = {
-        "lao_types": data.get("lao_types", []),
-        "ghg_inventory_statuses": data.get("ghg_inventory_statuses", []),
-    }
-    groups = _groups(data)
-    codes = {s.code for s in sections}
-    profile_code = next((s.code for s in sections if s.kind == SECTION_PROFILE), None)
-    inventory_code = next((s.code for s in sections if s.kind == SECTION_INVENTORY), None)
-
-    def build(item, where: str, section: str | None, *, required: bool = False) -> Field | None:
-        if not check.require(item, ("key", "type", "name_th", "name_en"), where):
-            return None
-        if item["type"] not in FIELD_TYPES:
-            check.fail(f"{where}: unknown type {item['type']!r}")
-            return None
-        choices: tuple = ()
-        if item["type"] == "choice":
-            options = choice_lists.get(item.get("choices"))
-            if not options:
-                check.fail(f"{where}: choice list {item.get('choices')!r} is missing or empty")
-                return None
-            choices = tuple((option["code"], option) for option in options)
-        section = item.get("section", section)
-        if section not in codes:
-            check.fail(f"{where}: unknown section {section!r}")
-        group = item.get("group", "")
-        if group and group not in groups:
-            check.fail(f"{where}: unknown group {group!r}")
-        bounds = {}
-        for name, key in (
-            ("minimum", "min"),
-            ("minimum_exclusive", "min_exclusive"),
-            ("maximum", "max"),
-        ):
-            if key in item:
-                bounds[name] = check.decimal(item[key], f"{where}.{key}")
-        prefill = item.get("prefill")
-        if prefill is not None:
-            _check_prefill(check, prefill, item["type"], where)
-        return Field(
-            key=item["key"],
-            type=item["type"],
-            section=section,
-            group=group,
-            raw=item,
-            choices=choices,
-            required=required,
-            prefill=prefill,
-            **bounds,
-        )
-
-    def build_all(name: str, section: str | None, *, required: bool = False):
-        return tuple(
-            f
-            for i, item in enumerate(check.items(data[name], name))
-            if (f := build(item, f"{name}[{i}]", section, required=required))
-        )
-
-    profile = build_all("profile", profile_code, required=True)
-    inputs = build_all("inputs", "")
-    base_year = ()
-    if data["base_year"]:
-        if inventory_code is None:
-            check.fail("base_year: the base-year figures need a section of kind 'inventory'")
-        base_year = tuple(
-            dataclasses.replace(f, section=inventory_code)
-            for f in build_all("base_year", inventory_code)
-        )
-    population = next((f for f in profile if f.key == POPULATION_KEY), None)
-    if population is None or population.type not in {"integer", "decimal"}:
-        check.fail(f"profile: a number field {POPULATION_KEY!r} is required by the engine")
-    if base_year and {f.key for f in base_year} != BASE_YEAR_KEYS:
-        check.fail("base_year: the fields must be year_be, total_tco2e and population")
+    """The profile, input and base-year figures (one function each), indexed by key."""
+    context = FieldContext.of(data, sections)
+    profile = parse_profile(check, data["profile"], context, _code_of(sections, SECTION_PROFILE))
+    inputs = parse_inputs(check, data["inputs"], context)
+    base_year = parse_base_year(
+        check, data["base_year"], context, _code_of(sections, SECTION_INVENTORY)
+    )
     by_key: dict[str, Field] = {}
     for f in profile + inputs:
         if f.key in by_key:
             check.fail(f"field {f.key!r} is defined twice")
         by_key[f.key] = f
     return Fields(profile=profile, inputs=inputs, base_year=base_year, by_key=by_key)
+
+
+def _code_of(sections: tuple[Section, ...], kind: str) -> str | None:
+    return next((s.code for s in sections if s.kind == kind), None)
+
+
+def parse_profile(check: Checker, raw, context: FieldContext, page: str | None) -> tuple:
+    """The city profile: required figures, on the profile page unless they say otherwise."""
+    profile = tuple(
+        f
+        for i, item in enumerate(check.items(raw, "profile"))
+        if (f := parse_field(check, item, f"profile[{i}]", context, section=page, required=True))
+    )
+    population = next((f for f in profile if f.key == POPULATION_KEY), None)
+    if population is None or population.type not in {"integer", "decimal"}:
+        check.fail(f"profile: a number field {POPULATION_KEY!r} is required by the engine")
+    return profile
+
+
+def parse_inputs(check: Checker, raw, context: FieldContext) -> tuple:
+    """The indicators' inputs; each names its page (``section``)."""
+    return tuple(
+        f
+        for i, item in enumerate(check.items(raw, "inputs"))
+        if (f := parse_field(check, item, f"inputs[{i}]", context, section=""))
+    )
+
+
+def parse_base_year(check: Checker, raw, context: FieldContext, page: str | None) -> tuple:
+    """The base year (for ``ghg_change_vs_base``): entered on the inventory page, or none."""
+    if not raw:
+        return ()
+    if page is None:
+        check.fail("base_year: the base-year figures need a section of kind 'inventory'")
+        return ()
+    base_year = tuple(
+        dataclasses.replace(f, section=page)
+        for i, item in enumerate(check.items(raw, "base_year"))
+        if (f := parse_field(check, item, f"base_year[{i}]", context, section=page))
+    )
+    if {f.key for f in base_year} != BASE_YEAR_KEYS:
+        check.fail("base_year: the fields must be year_be, total_tco2e and population")
+    return base_year
+
+
+def parse_field(
+    check: Checker,
+    item,
+    where: str,
+    context: FieldContext,
+    *,
+    section: str | None,
+    required: bool = False,
+) -> Field | None:
+    """One figure; ``section`` is its page unless the item names another."""
+    if not check.require(item, ("key", "type", "name_th", "name_en"), where):
+        return None
+    if item["type"] not in FIELD_TYPES:
+        check.fail(f"{where}: unknown type {item['type']!r}")
+        return None
+    choices: tuple = ()
+    if item["type"] == "choice":
+        options = context.choice_lists.get(item.get("choices"))
+        if not options:
+            check.fail(f"{where}: choice list {item.get('choices')!r} is missing or empty")
+            return None
+        choices = tuple((option["code"], option) for option in options)
+    section = item.get("section", section)
+    if section not in context.section_codes:
+        check.fail(f"{where}: unknown section {section!r}")
+    group = item.get("group", "")
+    if group and group not in context.groups:
+        check.fail(f"{where}: unknown group {group!r}")
+    bounds = {}
+    for name, key in (
+        ("minimum", "min"),
+        ("minimum_exclusive", "min_exclusive"),
+        ("maximum", "max"),
+    ):
+        if key in item:
+            bounds[name] = check.decimal(item[key], f"{where}.{key}")
+    prefill = item.get("prefill")
+    if prefill is not None:
+        _check_prefill(check, prefill, item["type"], where)
+    return Field(
+        key=item["key"],
+        type=item["type"],
+        section=section,
+        group=group,
+        raw=item,
+        choices=choices,
+        required=required,
+        prefill=prefill,
+        **bounds,
+    )
 
 
 def _check_prefill(check: Checker, prefill, field_type: str, where: str) -> None:
