@@ -144,3 +144,16 @@ def workspace_exercises(
         (exercise, *check_exercise(exercise, data, assessment, framework))
         for exercise in framework.exercises
     ]
+
+
+def done_in_workspace(workspace: Workspace, framework: Framework) -> set[int]:
+    """The round numbers whose exercise this workspace satisfies (none for a sample city)."""
+    if workspace.contains_sample or not framework.exercises:
+        return set()
+    data = workspace_city_data(workspace, framework)
+    assessment = assess(data, framework)
+    return {
+        exercise.round_number
+        for exercise in framework.exercises
+        if check_exercise(exercise, data, assessment, framework)[0]
+    }

@@ -10,10 +10,10 @@ from core.thai import decimal_or_none
 
 from .engine import round_half_up
 from .forms import MONTH_NAMES
-from .framework import Framework, localized
+from .framework import BASE_YEAR_PREFIX, Framework
 from .models import Workspace
 from .results import build_results
-from .services import base_year_fields, workspace_city_data
+from .services import workspace_city_data
 
 BOLD = Font(bold=True)
 
@@ -70,18 +70,15 @@ def workspace_workbook(workspace: Workspace, framework: Framework) -> bytes:
         _("Figures"),
         [_("Part"), _("Field"), _("Name"), _("Value"), _("Unit"), _("Source or evidence")],
     )
-    sections = {section["code"]: section for section in framework.sections}
-    rows = [("profile", f) for f in framework.profile_fields]
-    rows += [(f.section, f) for f in framework.input_fields]
-    rows += [("GHG", f) for f in base_year_fields(framework)]
-    for section_code, field_def in rows:
-        if field_def.key.startswith("base_year."):
-            value = getattr(data.base_year, field_def.key.split(".", 1)[1], None)
+    for field_def in framework.entry_fields:
+        if field_def.key.startswith(BASE_YEAR_PREFIX):
+            value = getattr(data.base_year, field_def.key.removeprefix(BASE_YEAR_PREFIX), None)
         else:
             value = data.value(field_def.key)
+        section = framework.section(field_def.section)
         figures.append(
             [
-                _section_name(sections.get(section_code)),
+                section.name if section else "",
                 field_def.key,
                 field_def.name,
                 _display(field_def, value),
@@ -187,10 +184,6 @@ def workspace_workbook(workspace: Workspace, framework: Framework) -> bytes:
     _widths(sheet, [10, 52, 36, 16, 16, 12])
 
     return workbook_bytes(workbook)
-
-
-def _section_name(section) -> str:
-    return localized(section, "name") if section else ""
 
 
 def _number(text: str):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from .engine import Assessment, CityData, assess, round_half_up
+from .engine import Assessment, CityData, assess, format_number, round_half_up
 from .framework import EmissionFactor, FactorVersion, Framework
 
 CHART_WIDTH = 300  # SVG user units; the chart scales to the width of the screen
@@ -116,6 +116,29 @@ class Results:
     @cached_property
     def overall(self) -> Decimal:
         return round_half_up(self.assessment.overall, 2)
+
+    @cached_property
+    def has_level(self) -> bool:
+        return self.assessment.level.code != self.framework.insufficient_level.code
+
+    @cached_property
+    def component_weights(self) -> list[tuple[str, str]]:
+        """(component code, its share of the overall in %) as the file weighs them."""
+        total = sum(Fraction(c.weight) for c in self.framework.components)
+        return [
+            (c.code, format_number(Fraction(c.weight) / total * 100, 2))
+            for c in self.framework.components
+        ]
+
+    @cached_property
+    def equal_weight(self) -> str | None:
+        """The one weight of every component in %, or None when they differ."""
+        shares = {share for _code, share in self.component_weights}
+        return shares.pop() if len(shares) == 1 else None
+
+    @cached_property
+    def weights_text(self) -> str:
+        return ", ".join(f"{code} {share}%" for code, share in self.component_weights)
 
     @cached_property
     def completeness_percent(self) -> Decimal:

@@ -21,13 +21,13 @@ from .engine import (
     coerce_value,
     decimal_to_text,
     january_first,
+    quantity_field,
     validate_city_data,
 )
-from .framework import Field, Framework, FrameworkError, get_framework
+from .framework import BASE_YEAR_PREFIX, Framework, FrameworkError, Section, get_framework
 from .models import Entry, GhgActivity, Workspace
 from .sample import load_sample_city
 
-BASE_YEAR_PREFIX = "base_year."
 START_EMPTY = "empty"
 START_SAMPLE = "sample"
 
@@ -56,35 +56,9 @@ class SandboxError(CodedError):
 # --- Reading a workspace into the engine's terms ------------------------------------
 
 
-def section_fields(framework: Framework, section: str) -> tuple[Field, ...]:
-    """The fields of one data-entry page; the GHG page also holds the base year."""
-    fields = framework.section_fields(section)
-    if section == "GHG":
-        fields += base_year_fields(framework)
-    return fields
-
-
-def base_year_fields(framework: Framework) -> tuple[Field, ...]:
-    return tuple(
-        Field(
-            key=BASE_YEAR_PREFIX + f.key,
-            type=f.type,
-            section="GHG",
-            group="base_year",
-            raw=f.raw,
-            choices=f.choices,
-            minimum=f.minimum,
-            minimum_exclusive=f.minimum_exclusive,
-            maximum=f.maximum,
-        )
-        for f in framework.base_year_fields
-    )
-
-
 def stored_values(workspace: Workspace, framework: Framework) -> dict[str, object]:
     """The workspace's figures, typed (uses prefetched entries when present)."""
-    fields = {f.key: f for f in framework.profile_fields + framework.input_fields}
-    fields.update({f.key: f for f in base_year_fields(framework)})
+    fields = {f.key: f for f in framework.entry_fields}
     values = {}
     for entry in workspace.entries.all():
         field_def = fields.get(entry.key)
@@ -111,15 +85,13 @@ def city_data_from(
     profile = {f.key: values.get(f.key) for f in framework.profile_fields}
     profile["year_be"] = year_be
     inputs = {f.key: values[f.key] for f in framework.input_fields if values.get(f.key) is not None}
-    base = {
-        key: values.get(BASE_YEAR_PREFIX + key) for key in ("year_be", "total_tco2e", "population")
-    }
+    base = {f.key: values.get(BASE_YEAR_PREFIX + f.key) for f in framework.base_year_fields}
     base_year = None
     if any(value is not None for value in base.values()):
         base_year = BaseYear(
-            year_be=int(base["year_be"]) if base["year_be"] is not None else None,
-            total_tco2e=base["total_tco2e"],
-            population=base["population"],
+            year_be=int(base["year_be"]) if base.get("year_be") is not None else None,
+            total_tco2e=base.get("total_tco2e"),
+            population=base.get("population"),
         )
     return CityData(profile=profile, inputs=inputs, activities=activities, base_year=base_year)
 
@@ -271,9 +243,10 @@ def save_section(
     map field keys to Thai messages.
     """
     framework = get_framework()
-    if framework.section(section) is None:
+    page = framework.section(section)
+    if page is None:
         raise SandboxError("unknown_section")
-    fields = section_fields(framework, section)
+    fields = page.fields
     keys = {f.key for f in fields}
     with transaction.atomic():
         workspace = (
@@ -288,7 +261,7 @@ def save_section(
             value, error = coerce_value(field_def, raw, framework, from_text=True)
             if error:
                 errors.setdefault(field_def.key, []).append(error)
-            elif value is None and section == "profile":
+            elif value is None and field_def.required:
                 errors.setdefault(field_def.key, []).append(str(_("Required.")))
             current[field_def.key] = value
         notes_too_long = [f.key for f in fields if len(notes.get(f.key, "")) > 500]
@@ -304,7 +277,7 @@ def save_section(
             year_be=workspace.year_be,
             framework=framework,
         )
-        base_year_errors = _base_year_completeness(data, section, framework)
+        base_year_errors = _base_year_completeness(data, page, framework)
         cross = validate_city_data(data, framework, focus=keys)
         for key, messages in {**cross, **base_year_errors}.items():
             target = key if key in keys else "__all__"
@@ -340,9 +313,9 @@ def save_section(
     return SaveResult(assessment=assess(data, framework), saved=len(keep))
 
 
-def _base_year_completeness(data: CityData, section: str, framework: Framework) -> dict:
+def _base_year_completeness(data: CityData, page: Section, framework: Framework) -> dict:
     """A base year is all three figures or none (the engine needs each of them)."""
-    if section != "GHG" or data.base_year is None:
+    if not page.holds_inventory or data.base_year is None:
         return {}
     errors = {}
     for f in framework.base_year_fields:
@@ -358,12 +331,13 @@ def add_ghg_activity(
 ) -> GhgActivity:
     """Add one inventory line (an annual quantity, or one month's)."""
     framework = get_framework()
+    if framework.inventory_section is None:
+        raise SandboxError("unknown_section")
     errors: dict[str, list[str]] = {}
     factor = framework.factor(ef_code or "")
     if factor is None:
         errors["ef"] = [str(_("Choose an emission factor from the list."))]
-    quantity_field = Field(key="quantity", type="decimal", section="GHG", group="", raw={})
-    value, error = coerce_value(quantity_field, quantity, framework, from_text=True)
+    value, error = coerce_value(quantity_field(), quantity, framework, from_text=True)
     if error:
         errors["quantity"] = [error]
     elif value is None:

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -19,12 +20,13 @@ from courses.models import Enrolment, Round
 
 from .access import get_workspace_for_user
 from .engine import dumps_exact
-from .exercises import exercise_checks, workspace_exercises
+from .exercises import done_in_workspace, exercise_checks, workspace_exercises
 from .export import workspace_workbook
 from .forms import ActivityForm, ResetForm, SectionForm, WorkspaceCreateForm, note_name
 from .framework import get_framework
-from .hooks import trained_members_count
 from .models import Workspace
+from .pages import fed_elsewhere, field_groups, inventory_indicator_codes, page_indicators
+from .prefill import prefills
 from .results import build_results
 from .sample import sample_city_name
 from .services import (
@@ -34,12 +36,9 @@ from .services import (
     delete_ghg_activity,
     reset_workspace,
     save_section,
-    section_fields,
     workspace_city_data,
     workspace_document,
 )
-
-SECTION_ORDER = ("profile", "LIV", "HAP", "ENV", "GOV", "GHG")
 
 
 class SandboxMixin(LoginRequiredMixin):
@@ -76,10 +75,31 @@ class WorkspaceMixin(SandboxMixin):
         return context
 
     def section_links(self):
+        """The data-entry pages in the framework file's order."""
+        return [(section.code, section) for section in self.get_framework().sections]
+
+    def saved(self, text: str, done_before: set[int]) -> None:
+        """The success message; when the save completed a round's exercise, one message
+        that says so too and leads back to "my training"."""
         framework = self.get_framework()
-        return [
-            (code, framework.section(code)) for code in SECTION_ORDER if framework.section(code)
+        done = sorted(done_in_workspace(self.workspace, framework) - done_before)
+        if not done:
+            messages.success(self.request, text)
+            return
+        said = [text] + [
+            _("Round %(number)s exercise done: %(title)s")
+            % {"number": number, "title": framework.exercise_for_round(number).title}
+            for number in done
         ]
+        messages.success(
+            self.request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                " ".join(said),
+                reverse("cms:my_training"),
+                _("Back to my training"),
+            ),
+        )
 
 
 class SandboxHomeView(SandboxMixin, TemplateView):
@@ -139,14 +159,14 @@ class WorkspaceView(WorkspaceMixin, TemplateView):
         filled = {entry.key for entry in workspace.entries.all() if entry.value}
         parts = []
         for code, section in self.section_links():
-            keys = [f.key for f in section_fields(framework, code)]
+            keys = [f.key for f in section.fields]
             parts.append(
                 {
                     "code": code,
                     "section": section,
                     "filled": sum(1 for key in keys if key in filled),
                     "total": len(keys),
-                    "activities": len(data.activities) if code == "GHG" else None,
+                    "activities": len(data.activities) if section.holds_inventory else None,
                 }
             )
         exercises = workspace_exercises(workspace, data, results.assessment, framework)
@@ -159,14 +179,14 @@ class SectionView(WorkspaceMixin, TemplateView):
     template_name = "sar/section.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.section_code = kwargs["section"]
-        if self.section_code not in SECTION_ORDER:
+        self.section = self.get_framework().section(kwargs["section"])
+        if self.section is None:
             raise Http404
+        self.section_code = self.section.code
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None):
-        framework = self.get_framework()
-        fields = section_fields(framework, self.section_code)
+        fields = self.section.fields
         entries = {entry.key: entry for entry in self.workspace.entries.all()}
         initial = {}
         for field_def in fields:
@@ -174,13 +194,10 @@ class SectionView(WorkspaceMixin, TemplateView):
             if entry is not None:
                 initial[field_def.key] = entry.value
                 initial[note_name(field_def.key)] = entry.note
-        self.prefill = {}
-        if self.section_code == "profile" and not entries.get("lao_type"):
-            initial["lao_type"] = self.workspace.organisation.lao_type
-        if self.section_code == "GOV" and not getattr(entries.get("trained_members"), "value", ""):
-            count, from_platform = trained_members_count(self.workspace.organisation)
-            initial["trained_members"] = str(count)
-            self.prefill["trained_members"] = from_platform
+        # Starting values the framework file asks for (the LAO type, GOV-2's trained members).
+        starting = prefills(fields, entries, self.workspace.organisation)
+        initial.update({key: prefill.value for key, prefill in starting.items()})
+        self.prefill_notes = {key: prefill.note for key, prefill in starting.items()}
         return SectionForm(data, fields=fields, initial=initial, read_only=not self.can_edit)
 
     def get(self, request, *args, **kwargs):
@@ -189,6 +206,7 @@ class SectionView(WorkspaceMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
         form.is_valid()  # text fields only: this just gives the form its cleaned_data
+        done_before = done_in_workspace(self.workspace, self.get_framework())
         try:
             result = save_section(
                 workspace=self.workspace,
@@ -203,10 +221,10 @@ class SectionView(WorkspaceMixin, TemplateView):
             response = self.render_page(form)
             response.status_code = error.status
             return response
-        messages.success(request, _("Saved."))
+        self.saved(_("Saved."), done_before)
         keys = {f.key for f in form.figure_fields}
         for warning in result.assessment.warnings:
-            about_base_year = warning.code == "population_vs_base" and self.section_code == "GHG"
+            about_base_year = warning.code == "population_vs_base" and self.section.holds_inventory
             if warning.field in keys or about_base_year:
                 messages.warning(request, warning.message)
         return redirect(request.path)
@@ -216,46 +234,22 @@ class SectionView(WorkspaceMixin, TemplateView):
 
     def page_context(self, form, activity_form=None):
         framework = self.get_framework()
-        groups = []
-        for field_def in form.figure_fields:
-            if not groups or groups[-1]["code"] != field_def.group:
-                group = framework.groups.get(field_def.group)
-                groups.append({"code": field_def.group, "group": group, "rows": []})
-            groups[-1]["rows"].append(
-                {
-                    "field": field_def,
-                    "value": form[field_def.key],
-                    "note": form[note_name(field_def.key)],
-                    "prefilled": self.prefill.get(field_def.key),
-                }
-            )
         context = {
             "section_code": self.section_code,
-            "section": framework.section(self.section_code),
+            "section": self.section,
             "form": form,
-            "groups": groups,
-            "indicators": [i for i in framework.indicators if i.component == self.section_code],
+            "groups": field_groups(framework, form, self.prefill_notes, note_name),
+            "fed_elsewhere": fed_elsewhere(framework, self.section),
         }
-        if self.section_code == "GHG":
-            context.update(self.ghg_context(activity_form))
+        if self.section.holds_inventory:
+            context.update(self.inventory_context(activity_form))
         else:
             data = workspace_city_data(self.workspace, framework)
-            results = build_results(data, framework)
-            context["results"] = results
-        keys = {f.key for f in form.figure_fields}
-        context["section_results"] = [
-            result
-            for result in context["results"].assessment.indicators
-            if result.indicator.component == self.section_code
-            or keys.intersection(result.indicator.inputs)
-            or (
-                self.section_code == "GHG"
-                and result.indicator.formula["kind"] == "ghg_change_vs_base"
-            )
-        ]
+            context["results"] = build_results(data, framework)
+        context["section_results"] = page_indicators(self.section, context["results"].assessment)
         return self.base_context(**context)
 
-    def ghg_context(self, activity_form=None):
+    def inventory_context(self, activity_form=None):
         framework = self.get_framework()
         data = workspace_city_data(self.workspace, framework)
         results = build_results(data, framework)
@@ -269,22 +263,33 @@ class SectionView(WorkspaceMixin, TemplateView):
             "activity_rows": lines,
             "activity_form": activity_form or ActivityForm(framework=framework),
             "factors": framework.factors,
+            "base_year_for": inventory_indicator_codes(framework),
         }
+
+
+def inventory_url(workspace, framework) -> str:
+    """The inventory page's activity list (the section of kind "inventory")."""
+    code = framework.inventory_section.code
+    return reverse("sar:section", args=[workspace.pk, code]) + "#activities"
 
 
 class ActivityCreateView(SectionView):
     """Adds a GHG activity; on a refusal the inventory page comes back with the typed row."""
 
     def dispatch(self, request, *args, **kwargs):
-        kwargs["section"] = "GHG"
+        inventory = self.get_framework().inventory_section
+        if inventory is None:
+            raise Http404
+        kwargs["section"] = inventory.code
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        return redirect("sar:section", pk=self.workspace.pk, section="GHG")
+        return redirect("sar:section", pk=self.workspace.pk, section=self.section_code)
 
     def post(self, request, *args, **kwargs):
         activity_form = ActivityForm(request.POST, framework=self.get_framework())
         activity_form.is_valid()
+        done_before = done_in_workspace(self.workspace, self.get_framework())
         try:
             add_ghg_activity(
                 workspace=self.workspace,
@@ -300,12 +305,14 @@ class ActivityCreateView(SectionView):
             response = self.render_page(self.get_form(), activity_form)
             response.status_code = error.status
             return response
-        messages.success(request, _("Activity added."))
-        return redirect(reverse("sar:section", args=[self.workspace.pk, "GHG"]) + "#activities")
+        self.saved(_("Activity added."), done_before)
+        return redirect(inventory_url(self.workspace, self.get_framework()))
 
 
 class ActivityDeleteView(WorkspaceMixin, View):
     def post(self, request, pk, activity_pk):
+        if self.get_framework().inventory_section is None:
+            raise Http404
         try:
             delete_ghg_activity(
                 workspace=self.workspace, activity_id=activity_pk, user=request.user
@@ -314,7 +321,7 @@ class ActivityDeleteView(WorkspaceMixin, View):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Activity removed."))
-        return redirect(reverse("sar:section", args=[self.workspace.pk, "GHG"]) + "#activities")
+        return redirect(inventory_url(self.workspace, self.get_framework()))
 
 
 class ResultsView(WorkspaceMixin, TemplateView):
@@ -413,7 +420,7 @@ class ExerciseView(SandboxMixin, TemplateView):
             exercise=exercise,
             check=check,
             workspace=workspace,
-            section_map={code: framework.section(code) for code in exercise.sections},
+            exercise_sections=[framework.section(code) for code in exercise.sections],
             create_form=WorkspaceCreateForm(),
             has_sample_only=workspace is None
             and Workspace.objects.owned_by(user).filter(contains_sample=True).exists(),

@@ -28,7 +28,7 @@ def tr(item, name="name"):
     """A framework item's text in the current language: {{ section|tr }}."""
     if not item:
         return ""
-    return localized(item, name)
+    return localized(getattr(item, "raw", item), name)
 
 
 @register.filter

@@ -85,3 +85,36 @@ def test_round_1_exercise_from_my_training_to_done(live_server, phone_page):
     done = page.locator(".progress-item", has_text="แบบฝึกหัดระบบทดลอง SAR")
     expect(done).to_have_class(re.compile("progress-item--done"))
     expect(done).to_contain_text("ทำแล้ว")
+
+
+def test_finishing_the_exercise_leads_back_to_my_training(live_server, phone_page):
+    from sar.services import create_workspace, save_section
+
+    from .conftest import PROFILE_FORM, WASTE_FORM
+
+    organisation = OrganisationFactory(lao_type=LaoType.TOWN_MUNICIPALITY)
+    user = UserFactory(email="somchai@example.com", organisation=organisation)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    enrol_participant(user=user, round_=RoundFactory(number=1))
+    workspace = create_workspace(owner=user, year_be=2569)
+    save_section(workspace=workspace, section="profile", values=PROFILE_FORM, notes={}, user=user)
+    page = phone_page
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[name=login]").fill("somchai@example.com")
+    page.locator("input[name=password]").fill("test-password-2569")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+    page.goto(f"{live_server.url}/sandbox/{workspace.pk}/edit/ENV/")
+    for key, value in WASTE_FORM.items():
+        page.locator(f"#id_{key}").fill(value)
+    page.get_by_role("button", name="บันทึก").click()
+    message = page.locator(".message--success")
+    expect(message).to_contain_text("ทำแบบฝึกหัดครั้งที่ 1 แล้ว")
+    fits_the_phone(page)
+    message.get_by_role("link", name="กลับไปที่การอบรมของฉัน").click()
+
+    expect(page).to_have_url(re.compile("/my-training/$"))
+    done = page.locator(".progress-item", has_text="แบบฝึกหัดระบบทดลอง SAR")
+    expect(done).to_have_class(re.compile("progress-item--done"))

@@ -204,3 +204,50 @@ def test_seed_demo_gives_the_demo_participant_a_sample_workspace(demo_site):
     [workspace] = Workspace.objects.owned_by(participant)
     assert workspace.contains_sample
     assert assess_workspace(workspace).level.code == "basic"
+
+
+def test_the_save_that_finishes_an_exercise_leads_back_to_my_training(
+    client, participant, workspace, round_1
+):
+    client.force_login(participant)
+    url = f"/sandbox/{workspace.pk}/edit/"
+    exercise_url = f"/sandbox/exercise/{round_1.pk}/"
+    assert "กลับไปที่การอบรมของฉัน" not in client.get(exercise_url).content.decode()
+    client.post(url + "profile/", PROFILE_FORM)
+    page = client.post(url + "ENV/", WASTE_FORM, follow=True).content.decode()
+    assert "ทำแบบฝึกหัดครั้งที่ 1 แล้ว: ข้อมูลพื้นฐานของเมืองและตัวชี้วัดด้านขยะ" in page
+    assert '<a href="/my-training/">กลับไปที่การอบรมของฉัน</a>' in page
+    again = client.post(url + "ENV/", WASTE_FORM, follow=True).content.decode()
+    assert "ทำแบบฝึกหัดครั้งที่ 1 แล้ว" not in again  # said once, when it happened
+    exercise = client.get(exercise_url).content.decode()
+    assert 'class="button" href="/my-training/">กลับไปที่การอบรมของฉัน</a>' in exercise
+
+
+def test_the_activity_that_finishes_the_inventory_exercise_says_so(client, participant, workspace):
+    client.force_login(participant)
+    save(workspace, "profile", PROFILE_FORM)
+    save(
+        workspace,
+        "GHG",
+        {
+            "ghg_inventory_status": "none",
+            "base_year.year_be": "2565",
+            "base_year.total_tco2e": "66000",
+            "base_year.population": "24400",
+        },
+    )
+    url = f"/sandbox/{workspace.pk}/ghg/activities/"
+    first = client.post(url, {"ef": "grid_electricity", "quantity": "52000000"}, follow=True)
+    assert "ทำแบบฝึกหัดครั้งที่ 3" not in first.content.decode()
+    client.post(url, {"ef": "diesel_mobile", "quantity": "4200000"})
+    last = client.post(url, {"ef": "msw_sanitary_landfill", "quantity": "5600"}, follow=True)
+    assert "ทำแบบฝึกหัดครั้งที่ 3 แล้ว: บัญชีก๊าซเรือนกระจก" in last.content.decode()
+
+
+def test_a_sample_city_workspace_finishes_no_exercise(client, participant, sample_workspace):
+    client.force_login(participant)
+    page = client.post(
+        f"/sandbox/{sample_workspace.pk}/edit/ENV/", WASTE_FORM, follow=True
+    ).content.decode()
+    assert "บันทึกแล้ว" in page
+    assert "ทำแบบฝึกหัดครั้งที่" not in page

@@ -121,3 +121,95 @@ def test_the_active_framework_follows_the_setting(tmp_path):
     with override_settings(SAR_FRAMEWORK_FILE=path):
         assert get_framework().code == "dcce-official-2570"
     assert get_framework().code == "sandbox-v1"
+
+
+# --- The keys that make pages data: sections[].kind and .component, fields' prefill ------
+
+
+def kind_unknown(data):
+    data["sections"][0]["kind"] = "cover"
+
+
+def no_profile_page(data):
+    data["sections"][0]["kind"] = "figures"
+
+
+def two_inventories(data):
+    data["sections"][1]["kind"] = "inventory"
+
+
+def section_component_unknown(data):
+    data["sections"][1]["component"] = "FUN"
+
+
+def prefill_unknown(data):
+    data["profile"][0]["prefill"] = "census"
+
+
+def prefill_on_the_wrong_type(data):
+    data["profile"][0]["prefill"] = "trained_members"  # lao_type is a choice
+
+
+def no_inventory_page(data):
+    del data["sections"][-1]["kind"]
+
+
+def section_code_with_a_space(data):
+    data["sections"].append({"code": "my page", "name_th": "หน้า", "name_en": "Page"})
+
+
+def page_without_figures(data):
+    data["sections"].append({"code": "EXTRA", "name_th": "หน้าเปล่า", "name_en": "Empty"})
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (kind_unknown, "section profile: unknown kind 'cover' (known kinds: profile, figures"),
+        (no_profile_page, "exactly one section must be of kind 'profile'"),
+        (two_inventories, "at most one section may be of kind 'inventory'"),
+        (section_component_unknown, "section LIV: unknown component 'FUN'"),
+        (prefill_unknown, "profile[0]: unknown prefill 'census'"),
+        (prefill_on_the_wrong_type, "prefill 'trained_members' only fits a field of type"),
+        (no_inventory_page, "the base-year figures need a section of kind 'inventory'"),
+        (no_inventory_page, "requires activities, but no section is of kind 'inventory'"),
+        (section_code_with_a_space, "the code 'my page' may hold only letters, digits"),
+        (page_without_figures, "section EXTRA: no figure is on this page"),
+    ],
+)
+def test_the_section_and_prefill_keys_are_checked_by_manage_check(tmp_path, change, fragment):
+    path = broken_copy(tmp_path, change)
+    with override_settings(SAR_FRAMEWORK_FILE=path):
+        errors = check_framework_file()
+        with pytest.raises(SystemCheckError) as raised:
+            call_command("check")
+    assert {error.id for error in errors} == {"sar.E001"}
+    assert any(fragment in error.msg for error in errors), [error.msg for error in errors]
+    assert fragment in str(raised.value)
+
+
+def test_every_prefill_source_the_check_accepts_exists():
+    from sar.framework.parse import PREFILL_SOURCES
+    from sar.prefill import SOURCES
+
+    assert set(PREFILL_SOURCES) == set(SOURCES)
+
+
+def test_the_shipped_pages_and_their_kinds():
+    framework = get_framework()
+    assert [(s.code, s.kind, s.component) for s in framework.sections] == [
+        ("profile", "profile", None),
+        ("LIV", "figures", "LIV"),
+        ("HAP", "figures", "HAP"),
+        ("ENV", "figures", "ENV"),
+        ("GOV", "figures", "GOV"),
+        ("GHG", "inventory", None),
+    ]
+    prefilled = {f.key: f.prefill for f in framework.entry_fields if f.prefill}
+    assert prefilled == {"lao_type": "lao_directory", "trained_members": "trained_members"}
+    assert [f.key for f in framework.section_fields("GHG")] == [
+        "ghg_inventory_status",
+        "base_year.year_be",
+        "base_year.total_tco2e",
+        "base_year.population",
+    ]

@@ -112,3 +112,28 @@ def test_english_pages(client, participant, sample_workspace):
     assert "Training framework" in html
     assert "Basic" in html
     assert "Share of LED public lighting" in html
+
+
+def test_an_empty_inventory_says_there_is_no_data_yet(client, participant, workspace):
+    client.force_login(participant)
+    results = client.get(f"/sandbox/{workspace.pk}/results/").content.decode()
+    ghg = results[results.index('id="ghg-heading"') :]
+    assert "ยังไม่มีข้อมูล" in ghg
+    assert "0.000" not in ghg
+    assert results.count('<svg class="sar-chart"') == 1  # components only, no empty sectors
+    overview = client.get(f"/sandbox/{workspace.pk}/").content.decode()
+    assert "ยังไม่มีข้อมูล" in overview
+    inventory = client.get(f"/sandbox/{workspace.pk}/edit/GHG/").content.decode()
+    assert "ยังไม่มีข้อมูล" in inventory
+
+
+def test_the_env_page_says_where_env_8_and_env_9_come_from(client, participant, workspace):
+    client.force_login(participant)
+    html = client.get(f"/sandbox/{workspace.pk}/edit/ENV/").content.decode()
+    link = f'<a href="/sandbox/{workspace.pk}/edit/GHG/">บัญชีก๊าซเรือนกระจก</a>'
+    assert f"ตัวชี้วัด ENV-8 และ ENV-9 ใช้ข้อมูลจากหน้า{link}" in html
+    assert "ใช้ข้อมูลจากหน้า" not in client.get(f"/sandbox/{workspace.pk}/edit/LIV/").content.decode()
+    assert (
+        "แต่ละองค์ประกอบมีน้ำหนักร้อยละ 25"
+        in client.get(f"/sandbox/{workspace.pk}/results/").content.decode()
+    )
