@@ -5,7 +5,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from core.downloads import workbook_bytes
+from core.downloads import safe_row, workbook_bytes
 from core.thai import decimal_or_none
 
 from .engine import round_half_up
@@ -21,7 +21,7 @@ BOLD = Font(bold=True)
 def _sheet(workbook: Workbook, title: str, headings: list[str], first: bool = False):
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title[:31]
-    sheet.append(headings)
+    sheet.append(safe_row(headings))
     for cell in sheet[1]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -62,7 +62,7 @@ def workspace_workbook(workspace: Workspace, framework: Framework) -> bytes:
             _("Yes (fictitious figures)") if workspace.contains_sample else _("No"),
         ),
     ]:
-        about.append([label, value])
+        about.append(safe_row([label, value]))
     _widths(about, [28, 90])
 
     figures = _sheet(
@@ -77,14 +77,16 @@ def workspace_workbook(workspace: Workspace, framework: Framework) -> bytes:
             value = data.value(field_def.key)
         section = framework.section(field_def.section)
         figures.append(
-            [
-                section.name if section else "",
-                field_def.key,
-                field_def.name,
-                _display(field_def, value),
-                field_def.unit_label,
-                notes.get(field_def.key, ""),
-            ]
+            safe_row(
+                [
+                    section.name if section else "",
+                    field_def.key,
+                    field_def.name,
+                    _display(field_def, value),
+                    field_def.unit_label,
+                    notes.get(field_def.key, ""),
+                ]
+            )
         )
     _widths(figures, [22, 28, 48, 18, 12, 50])
 
@@ -116,21 +118,23 @@ def workspace_workbook(workspace: Workspace, framework: Framework) -> bytes:
         )
         factor = framework.factor(row.ef_code)
         activities.append(
-            [
-                row.ef_code,
-                factor.name if factor else row.ef_code,
-                framework.sector_name(factor.sector) if factor else "",
-                factor.scope if factor else "",
-                MONTH_NAMES[row.month - 1] if row.month else _("The whole year"),
-                _number(row.quantity),
-                factor.unit if factor else "",
-                line.version.version if line else "",
-                line.version.kgco2e_per_unit if line else None,
-                round_half_up(_number(row.quantity) * line.version.kgco2e_per_unit / 1000, 3)
-                if line
-                else None,
-                row.note,
-            ]
+            safe_row(
+                [
+                    row.ef_code,
+                    factor.name if factor else row.ef_code,
+                    framework.sector_name(factor.sector) if factor else "",
+                    factor.scope if factor else "",
+                    MONTH_NAMES[row.month - 1] if row.month else _("The whole year"),
+                    _number(row.quantity),
+                    factor.unit if factor else "",
+                    line.version.version if line else "",
+                    line.version.kgco2e_per_unit if line else None,
+                    round_half_up(_number(row.quantity) * line.version.kgco2e_per_unit / 1000, 3)
+                    if line
+                    else None,
+                    row.note,
+                ]
+            )
         )
     _widths(activities, [22, 40, 22, 8, 14, 16, 8, 20, 14, 14, 40])
 
@@ -147,40 +151,46 @@ def workspace_workbook(workspace: Workspace, framework: Framework) -> bytes:
                     value
                 )
             sheet.append(
-                [
-                    result.indicator.code,
-                    result.indicator.name,
-                    component.name,
-                    value if value is not None else _("no data"),
-                    result.indicator.unit_label,
-                    result.score,
-                ]
+                safe_row(
+                    [
+                        result.indicator.code,
+                        result.indicator.name,
+                        component.name,
+                        value if value is not None else _("no data"),
+                        result.indicator.unit_label,
+                        result.score,
+                    ]
+                )
             )
-    sheet.append([])
+    sheet.append(safe_row([]))
     for component, percent, _indicators in results.components:
-        sheet.append([component.code, component.name, _("Component score (%)"), percent])
-    sheet.append(["", _("Overall (%)"), "", results.overall])
-    sheet.append(["", _("Level"), "", assessment.level.name])
-    sheet.append(["", _("Completeness"), "", f"{results.with_value}/{results.indicator_count}"])
-    sheet.append([])
-    sheet.append(["", _("Total greenhouse gases (tCO2e)"), "", results.ghg_total])
-    sheet.append(["", _("tCO2e per person"), "", results.ghg_per_capita])
+        sheet.append(safe_row([component.code, component.name, _("Component score (%)"), percent]))
+    sheet.append(safe_row(["", _("Overall (%)"), "", results.overall]))
+    sheet.append(safe_row(["", _("Level"), "", assessment.level.name]))
+    sheet.append(
+        safe_row(["", _("Completeness"), "", f"{results.with_value}/{results.indicator_count}"])
+    )
+    sheet.append(safe_row([]))
+    sheet.append(safe_row(["", _("Total greenhouse gases (tCO2e)"), "", results.ghg_total]))
+    sheet.append(safe_row(["", _("tCO2e per person"), "", results.ghg_per_capita]))
     for name, tonnes, _share in results.ghg_sectors:
-        sheet.append(["", _("Sector"), name, tonnes])
+        sheet.append(safe_row(["", _("Sector"), name, tonnes]))
     for scope, tonnes in results.ghg_scopes:
-        sheet.append(["", _("Scope"), scope, tonnes])
+        sheet.append(safe_row(["", _("Scope"), scope, tonnes]))
     for whatif in results.whatifs:
         sheet.append(
-            [
-                "",
-                _("What if: %(factor)s version %(version)s")
-                % {"factor": whatif.factor.name, "version": whatif.other.version},
-                _("Total (tCO2e)"),
-                whatif.total_tco2e,
-            ]
+            safe_row(
+                [
+                    "",
+                    _("What if: %(factor)s version %(version)s")
+                    % {"factor": whatif.factor.name, "version": whatif.other.version},
+                    _("Total (tCO2e)"),
+                    whatif.total_tco2e,
+                ]
+            )
         )
     for warning in assessment.warnings:
-        sheet.append(["", _("Warning"), warning.message])
+        sheet.append(safe_row(["", _("Warning"), warning.message]))
     _widths(sheet, [10, 52, 36, 16, 16, 12])
 
     return workbook_bytes(workbook)

@@ -139,3 +139,23 @@ def test_no_export_holds_a_live_formula_and_numbers_stay_numbers(client, hostile
         "/reports/coverage/export/coverage.xlsx",
         f"/sandbox/{world.workspace.pk}/export.xlsx",
     } <= numeric_xlsx
+
+
+def test_every_xlsx_export_survives_control_characters_in_what_people_typed(
+    client, hostile_world
+):
+    """XLSX cannot hold control characters; openpyxl refused the whole file (a 500)."""
+    world = hostile_world
+    typed = "ฝ่าย\x0bสิ่งแวดล้อม\x1b"
+    User.objects.filter(pk=world.participant.pk).update(position=typed, first_name=typed)
+    Round.objects.filter(pk=world.round_1.pk).update(title=typed)
+    world.workspace.entries.update(note=typed)
+    world.workspace.activities.update(note=typed)
+    for url, who in export_urls(world):
+        if "xlsx" not in url:
+            continue
+        client.force_login(getattr(world, who))
+        response = client.get(url)
+        assert response.status_code == 200, url
+        values = {str(value) for value in cells(response)}
+        assert not any("\x0b" in value or "\x1b" in value for value in values), url
