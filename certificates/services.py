@@ -28,6 +28,7 @@ from .models import (
     ItemStatus,
 )
 from .rendering import render_certificate_pdf, verification_url
+from .signals import certificate_changed
 
 logger = logging.getLogger(__name__)
 
@@ -215,12 +216,20 @@ def issue_certificate(
                 _notify(certificate, user)
             if render:
                 _render_after_commit([certificate.pk])
+            _announce(certificate)
     except IntegrityError:
         existing = _valid_certificate(policy=policy, user_id=user.pk)
         if existing is None:
             raise
         return IssueResult(existing, created=False)
     return IssueResult(certificate, created=True)
+
+
+def _announce(certificate: Certificate) -> None:
+    """Tell listeners (reports) once the transaction has committed."""
+    transaction.on_commit(
+        lambda: certificate_changed.send(Certificate, certificate_id=certificate.pk)
+    )
 
 
 def _render_after_commit(certificate_ids: list[int]) -> None:
@@ -451,6 +460,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, revoked_by) -> 
         user=revoked_by,
         data={"number": certificate.number, "reason": reason},
     )
+    _announce(certificate)
     return certificate
 
 
@@ -496,4 +506,5 @@ def reissue_certificate(*, certificate: Certificate, reason: str, issued_by) -> 
     )
     _notify(replacement, certificate.user)
     _render_after_commit([replacement.pk])
+    _announce(replacement)
     return replacement

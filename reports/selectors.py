@@ -7,7 +7,7 @@ conditional aggregation, and the few hundred groups that come back are summed he
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from accounts.models import Organisation
 from assessments.selectors import test_totals
@@ -15,6 +15,7 @@ from certificates.models import Certificate
 from courses.models import Enrolment, EnrolmentStatus, Round
 from sessions.models import AttendanceRecord, AttendanceStatus
 
+from .models import MEASURES, RoundSummary, RoundSummaryCell
 from .scope import PROVINCE, Scope, scope_queryset
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL]
@@ -130,6 +131,47 @@ def test_cells(scope: Scope, filters: dict, round_ids: list[int]) -> dict[tuple,
         user_ids=user_ids,
         group_by=("user__organisation__province_code", "user__organisation__lao_type"),
     )
+
+
+def live_round_cells(scope: Scope, filters: dict, round_ids: list[int] | None = None):
+    """Every round cell counted now: ``round_cells`` plus the test sums (six queries)."""
+    if round_ids is None:
+        round_ids = list(rounds_in_scope(scope).order_by().values_list("pk", flat=True))
+    cells = round_cells(scope, filters)
+    for key, totals in test_cells(scope, filters, round_ids).items():
+        cells[key].update(totals)
+    return cells
+
+
+def round_summary() -> RoundSummary | None:
+    """The country-wide summary's state, or None before its first count."""
+    return RoundSummary.objects.filter(refreshed_at__isnull=False).first()
+
+
+def with_summary_time(rounds):
+    """``rounds`` annotated with ``summary_counted_at``: when the summary rows were counted
+    (None before the first count). Read with the rounds the page needs anyway, so the
+    summary costs the page no query of its own."""
+    return rounds.annotate(
+        summary_counted_at=Subquery(RoundSummary.objects.order_by().values("refreshed_at")[:1])
+    )
+
+
+def summary_round_cells(filters: dict) -> dict[tuple, Counter]:
+    """The round cells of the whole country as last counted, limited by the filters (one
+    query: a few thousand rows at national scale)."""
+    rows = RoundSummaryCell.objects.order_by()
+    if filters.get("round"):
+        rows = rows.filter(round=filters["round"])
+    if filters.get("province"):
+        rows = rows.filter(province_code=filters["province"])
+    if filters.get("lao_type"):
+        rows = rows.filter(lao_type=filters["lao_type"])
+    cells: dict[tuple, Counter] = defaultdict(Counter)
+    for row in rows.values_list("round_id", "province_code", "lao_type", *MEASURES):
+        cell = cells[row[0], row[1] or None, row[2] or None]
+        cell.update(dict(zip(MEASURES, row[3:], strict=True)))
+    return cells
 
 
 def roll_up(cells: dict[tuple, Counter], key) -> dict:

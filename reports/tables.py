@@ -11,7 +11,7 @@ from assessments.selectors import summarise
 
 from . import selectors
 from .forms import district_name, province_name
-from .scope import Scope
+from .scope import COUNTRY, Scope
 
 
 @dataclass
@@ -109,6 +109,8 @@ class RoundReport:
     by_province: Table
     by_lao_type: Table
     chart: dict
+    # When the country-wide figures were counted (None: counted for this request).
+    counted_at: object = None
 
     @property
     def tables(self):
@@ -116,12 +118,18 @@ class RoundReport:
 
 
 def build_round_report(scope: Scope, filters: dict) -> RoundReport:
-    rounds = list(selectors.rounds_in_scope(scope).select_related("programme"))
+    # DLA's view of the whole country reads the summary rows (recounted after each change)
+    # once they have been counted; the coordinators' and trainers' views count live.
+    country = scope.kind == COUNTRY
+    rounds = selectors.rounds_in_scope(scope).select_related("programme")
+    rounds = list(selectors.with_summary_time(rounds) if country else rounds)
+    counted_at = rounds[0].summary_counted_at if country and rounds else None
     if filters.get("round"):
         rounds = [r for r in rounds if r.pk == filters["round"].pk]
-    cells = selectors.round_cells(scope, filters)
-    for key, totals in selectors.test_cells(scope, filters, [r.pk for r in rounds]).items():
-        cells[key].update(totals)
+    if counted_at is not None:
+        cells = selectors.summary_round_cells(filters)
+    else:
+        cells = selectors.live_round_cells(scope, filters, [r.pk for r in rounds])
 
     per_round = selectors.roll_up(cells, lambda key: key[0])
     by_round_rows = [
@@ -180,7 +188,9 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
         ],
         type_rows,
     )
-    return RoundReport(rounds, by_round, by_province, by_lao_type, round_chart(by_round_rows))
+    return RoundReport(
+        rounds, by_round, by_province, by_lao_type, round_chart(by_round_rows), counted_at
+    )
 
 
 CHART_SERIES = [

@@ -50,6 +50,7 @@ from .models import (
     LiveSessionStatus,
     Recording,
 )
+from .signals import attendance_reconciled
 
 logger = logging.getLogger(__name__)
 
@@ -973,6 +974,9 @@ def reconcile_attendance(
             )
         if user_ids is None:
             LiveSession.objects.filter(pk=session.pk).update(reconciled_at=now)
+        transaction.on_commit(
+            lambda: attendance_reconciled.send(LiveSession, session_id=session.pk)
+        )
     return len(to_create) + len(to_update)
 
 
