@@ -1,6 +1,7 @@
 """The one place that calls WeasyPrint: certificate HTML in, PDF bytes out.
 
-Sarabun comes from the ``fontpkg-sarabun`` package through ``@font-face`` rules; one
+Sarabun comes from the ``fontpkg-sarabun`` package (made searchable by
+``config.thai_fonts``: ำ copies as ำ) through ``@font-face`` rules; one
 ``FontConfiguration`` and one image cache are kept per process, so the fonts are loaded
 once and a logo used on a thousand certificates is decoded once.
 Resources: ``file:`` (the fonts), ``data:`` and ``media:<name>`` (files in the default
@@ -19,8 +20,9 @@ import threading
 from collections.abc import Sequence
 from functools import cache
 
-import fontpkg
 from django.core.files.storage import default_storage
+
+from config.thai_fonts import sarabun_path
 
 SARABUN_WEIGHTS = (400, 500, 600, 700)
 MEDIA_SCHEME = "media:"
@@ -34,7 +36,7 @@ _state: dict = {}
 def fonts_css() -> str:
     rules = []
     for weight in SARABUN_WEIGHTS:
-        path = fontpkg.path("Sarabun", weight=weight)
+        path = sarabun_path(weight)
         rules.append(
             "@font-face { font-family: 'Sarabun'; font-style: normal; "
             f"font-weight: {weight}; src: url('{path.as_uri()}'); }}"
