@@ -12,7 +12,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -62,8 +62,8 @@ def refresh_round_summary() -> RoundSummary:
 def request_summary_refresh() -> bool:
     """Queue a recount unless one is already queued; True when this call queued it.
 
-    The first request ever makes the summary's row (until its first count, DLA's page
-    counts live).
+    One UPDATE of the summary's row (made by the migration), which changes nothing while
+    a recount is queued: cheap enough for every enrolment and certificate.
     """
     now = timezone.now()
     try:
@@ -72,15 +72,6 @@ def request_summary_refresh() -> bool:
             .filter(Q(refresh_pending=False) | Q(refresh_requested_at__lt=now - STALE_REQUEST))
             .update(refresh_pending=True, refresh_requested_at=now)
         )
-        if not claimed and not RoundSummary.objects.filter(pk=SUMMARY_PK).exists():
-            try:
-                with transaction.atomic():
-                    RoundSummary.objects.create(
-                        pk=SUMMARY_PK, refresh_pending=True, refresh_requested_at=now
-                    )
-                claimed = 1
-            except IntegrityError:  # another request made it first, and queued the recount
-                claimed = 0
     except DatabaseError:
         # The change itself is committed; a dashboard a little behind is no reason to fail.
         logger.exception("Could not queue the round summary recount")
