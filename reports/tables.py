@@ -144,11 +144,15 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     if filters.get("round"):
         rounds = [r for r in rounds if r.pk == filters["round"].pk]
     if counted_at is not None:
-        cells = selectors.summary_round_cells(filters)
+        per_round = selectors.summary_totals(filters, None)
+        per_province = selectors.summary_totals(filters, "province_code")
+        per_type = selectors.summary_totals(filters, "lao_type")
     else:
         cells = selectors.live_round_cells(scope, filters, [r.pk for r in rounds])
+        per_round = selectors.roll_up(cells, lambda key: key[0])
+        per_province = selectors.roll_up(cells, lambda key: (key[0], key[1]))
+        per_type = selectors.roll_up(cells, lambda key: (key[0], key[2]))
 
-    per_round = selectors.roll_up(cells, lambda key: key[0])
     by_round_rows = [
         {"round": round_label(round_), **_round_row(per_round.get(round_.pk, Counter()))}
         for round_ in rounds
@@ -165,7 +169,6 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     )
 
     names = {r.pk: round_label(r) for r in rounds}
-    per_province = selectors.roll_up(cells, lambda key: (key[0], key[1]))
     province_rows = [
         {"round": names[round_id], "province": province_name(code), **_round_row(counts)}
         for (round_id, code), counts in sorted(
@@ -185,7 +188,6 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
         province_rows,
     )
 
-    per_type = selectors.roll_up(cells, lambda key: (key[0], key[2]))
     order = {value: index for index, value in enumerate(LaoType.values)}
     type_rows = [
         {"round": names[round_id], "lao_type": lao_type_label(value), **_round_row(counts)}
