@@ -22,6 +22,7 @@ again); ``--database-url sqlite`` uses a fresh temporary SQLite file instead.
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -203,6 +204,37 @@ def platform_vs_bare(policy, count: int, batch: int) -> dict:
     }
 
 
+class DatabaseCPU:
+    """CPU seconds of the PostgreSQL backends serving the workers, read from /proc while
+    they run (0 where /proc or the database server is not on this machine)."""
+
+    def __init__(self, worker_pids: list[int]):
+        self.worker_pids = worker_pids
+        self.last: dict[int, float] = {}
+
+    def sample(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            pids = [row[0] for row in cursor.fetchall()]
+        ticks = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.last[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+    def seconds(self) -> float:
+        return sum(self.last.values())
+
+
 def end_to_end(policy, count: int, workers: int) -> dict:
     from django_tasks_db.models import DBTaskResult
 
@@ -227,6 +259,7 @@ def end_to_end(policy, count: int, workers: int) -> dict:
         "0",
     ]
     started = time.perf_counter()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     job = start_bulk_issuance(policy=policy, requested_by=None, parallel=workers)
     processes = [
         subprocess.Popen(
@@ -234,9 +267,15 @@ def end_to_end(policy, count: int, workers: int) -> dict:
         )
         for _ in range(workers)
     ]
-    for process in processes:
-        process.wait()
+    database_cpu = DatabaseCPU([process.pid for process in processes])
+    while any(process.poll() is None for process in processes):
+        database_cpu.sample()
+        time.sleep(0.5)
     elapsed = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = (children.ru_utime - children_before.ru_utime) + (
+        children.ru_stime - children_before.ru_stime
+    )
     job = IssuanceJob.objects.with_progress().get(pk=job.pk)
     issued = Certificate.objects.filter(round=policy.round).exclude(pdf="").count()
     mails = DBTaskResult.objects.filter(queue_name="mail").count() - mails_before
@@ -249,6 +288,8 @@ def end_to_end(policy, count: int, workers: int) -> dict:
         "errors": job.error_count,
         "with_pdf": issued,
         "mails": mails,
+        "worker_cpu": worker_cpu,
+        "database_cpu": database_cpu.seconds(),
         "status": job.status,
     }
 
@@ -312,6 +353,13 @@ def main():
         print(
             f"projected for 60,000 certificates: {60_000 / e2e['per_s'] / 60:.1f} minutes "
             "(aim: under 45)"
+        )
+        cpu = (e2e["worker_cpu"] + e2e["database_cpu"]) / e2e["participants"]
+        print(
+            f"CPU per certificate: {1000 * e2e['worker_cpu'] / e2e['participants']:.1f} ms "
+            f"in the workers + {1000 * e2e['database_cpu'] / e2e['participants']:.1f} ms in "
+            f"PostgreSQL; on {e2e['workers']} cores of its own (no other load) 60,000 would "
+            f"take {60_000 * cpu / e2e['workers'] / 60:.1f} minutes"
         )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
