@@ -113,9 +113,12 @@ def test_totals(round_ids: Iterable[int], user_ids=None, group_by: Sequence[str]
             )
         )
         .filter(rank=1)
+        .order_by()  # no ORDER BY: the models' default ordering sorted every row for nothing
         .values_list("quiz_id", "user_id", "percent", "passed", "rank")
     }
-    seats = list(enrolments.values_list("round_id", "round__programme_id", "user_id", *group_by))
+    seats = list(
+        enrolments.order_by().values_list("round_id", "round__programme_id", "user_id", *group_by)
+    )
     rounds = [
         SimpleNamespace(pk=round_id, programme_id=programme_id)
         for round_id, programme_id in {(seat[0], seat[1]) for seat in seats}

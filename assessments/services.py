@@ -19,6 +19,7 @@ from courses.models import Enrolment, EnrolmentStatus
 
 from .grading import answer_credit, attempt_score
 from .models import Answer, Attempt, AttemptStatus, Choice, Question, QuestionKind, Quiz
+from .signals import attempt_submitted
 
 # Answers that arrive this long after the deadline still count (a slow phone connection);
 # later ones are refused.
@@ -280,6 +281,11 @@ def _grade(attempt: Attempt, *, now: datetime.datetime) -> None:
         attempt.submitted_at = submitted_at
         attempt.score, attempt.max_score = result.score, result.max_score
         attempt.percent, attempt.passed = result.percent, result.passed
+        transaction.on_commit(
+            lambda: attempt_submitted.send(
+                Attempt, attempt_id=attempt.pk, quiz_id=attempt.quiz_id, user_id=attempt.user_id
+            )
+        )
 
 
 def close_expired_attempt(attempt: Attempt, now: datetime.datetime | None = None) -> Attempt:

@@ -1,23 +1,28 @@
-"""Certificates: bulk issuance against a bare WeasyPrint render of the same HTML.
+"""Certificates: bulk issuance end to end, and its parts against bare WeasyPrint.
 
-    .venv/bin/python bench/certificates.py [--count 200] [--end-to-end 1000] [--workers 1]
+    .venv/bin/python bench/certificates.py [--count 1000] [--workers 2] [--compare 200]
         [--database-url postgres://postgres@127.0.0.1:5432/esc_certificates_bench]
 
-1. Platform vs bare, in the same run: participants are issued their certificates in
-   bulk (``run_issuance_job`` in this process: eligibility snapshot, number, code,
-   snapshot, audit log, e-mail queued, HTML, QR, PDF, file stored) in batches; after each
-   batch, the very HTML those certificates were printed from is rendered again by
-   WeasyPrint alone (``HTML(string=...).write_pdf()`` with one FontConfiguration).
-   Batches alternate so both see the same machine load. Overhead = platform / bare - 1.
-2. End to end: ``--end-to-end`` participants, ``start_bulk_issuance`` as the admin button
-   does, and ``--workers`` real ``db_worker`` processes until the job is finished.
+1. Platform vs bare, in the same run (``--compare`` certificates, 0 to skip):
+   participants are issued their certificates in bulk (``run_issuance_job`` in this
+   process: eligibility snapshot, number, code, snapshot, audit log, e-mail queued, HTML,
+   QR, PDFs rendered in batches and stored) in slices of ``--slice``; after each slice, the
+   very HTML those certificates were printed from is rendered again by WeasyPrint alone,
+   one document per certificate (``HTML(string=...).write_pdf()``, one
+   FontConfiguration), and then as one batch (``certificates.pdf.render_pdfs``). Slices
+   alternate so all three see the same machine load.
+2. End to end: ``--count`` participants, ``start_bulk_issuance`` as the admin button does,
+   and ``--workers`` real ``db_worker`` processes until the job is finished; prints the
+   rate and the time 60,000 certificates would take at that rate (the aim: 45 minutes
+   with two workers on two cores).
 
-The database is a fresh temporary SQLite file unless --database-url names a PostgreSQL
-database ending in ``_bench``, which is dropped and created again.
+The database is PostgreSQL (a database whose name ends in ``_bench``: dropped and created
+again); ``--database-url sqlite`` uses a fresh temporary SQLite file instead.
 """
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,7 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def prepare_environment(args) -> Path:
     scratch = Path(tempfile.mkdtemp(prefix="esc-bench-certificates-"))
-    url = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
+    url = args.database_url
+    if url == "sqlite":
+        url = f"sqlite:///{scratch / 'bench.sqlite3'}"
     if url.startswith("postgres"):
         recreate_postgres_database(url)
     os.environ.update(
@@ -110,7 +117,7 @@ def seed():
             template=demo_policy.template,
             template_en=demo_policy.template_en,
         )
-        for round_ in rounds[:2]
+        for round_ in rounds[1:3]  # round 1 has the demo policy (with conditions)
     ]
     return policies
 
@@ -126,6 +133,14 @@ def bare_render(htmls: list[str]) -> float:
         HTML(string=html, url_fetcher=fetcher, base_url="file:///").write_pdf(
             font_config=BARE_FONT_CONFIG
         )
+    return time.perf_counter() - started
+
+
+def batch_render(htmls: list[str]) -> float:
+    from certificates.pdf import render_pdfs
+
+    started = time.perf_counter()
+    render_pdfs(htmls)
     return time.perf_counter() - started
 
 
@@ -165,29 +180,69 @@ def platform_vs_bare(policy, count: int, batch: int) -> dict:
 
     _, certificates = issue(warm)
     bare_render(htmls_of(certificates))
+    batch_render(htmls_of(certificates))
 
-    platform_times, bare_times = [], []
+    platform_times, bare_times, batch_times = [], [], []
     for start in range(0, len(users), batch):
         elapsed, certificates = issue(users[start : start + batch])
         platform_times.append(elapsed)
-        bare_times.append(bare_render(htmls_of(certificates)))
-    platform, bare = sum(platform_times), sum(bare_times)
+        htmls = htmls_of(certificates)
+        bare_times.append(bare_render(htmls))
+        batch_times.append(batch_render(htmls))
+    platform, bare, batched = sum(platform_times), sum(bare_times), sum(batch_times)
     return {
         "certificates": len(users),
         "platform_s": platform,
         "bare_s": bare,
+        "batch_s": batched,
         "platform_per_s": len(users) / platform,
         "bare_per_s": len(users) / bare,
+        "batch_per_s": len(users) / batched,
         "overhead": platform / bare - 1,
         "batch_overheads": [p / b - 1 for p, b in zip(platform_times, bare_times, strict=True)],
+        "batch_speedups": [b / r for b, r in zip(bare_times, batch_times, strict=True)],
     }
 
 
+class DatabaseCPU:
+    """CPU seconds of the PostgreSQL backends serving the workers, read from /proc while
+    they run (0 where /proc or the database server is not on this machine)."""
+
+    def __init__(self, worker_pids: list[int]):
+        self.worker_pids = worker_pids
+        self.last: dict[int, float] = {}
+
+    def sample(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            pids = [row[0] for row in cursor.fetchall()]
+        ticks = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.last[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+    def seconds(self) -> float:
+        return sum(self.last.values())
+
+
 def end_to_end(policy, count: int, workers: int) -> dict:
+    from django_tasks_db.models import DBTaskResult
+
     from certificates.models import Certificate, IssuanceJob
     from certificates.services import start_bulk_issuance
 
     participants(policy.round, count, start=100_000)
+    mails_before = DBTaskResult.objects.filter(queue_name="mail").count()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable,
@@ -203,7 +258,16 @@ def end_to_end(policy, count: int, workers: int) -> dict:
         "--interval",
         "0",
     ]
+    # A worker's fixed cost (start Django and WeasyPrint, find the queue empty, stop), to
+    # tell it from the cost per certificate: over 60,000 certificates it does not count.
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    startup_cpu = (children.ru_utime - children_before.ru_utime) + (
+        children.ru_stime - children_before.ru_stime
+    )
     started = time.perf_counter()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     job = start_bulk_issuance(policy=policy, requested_by=None, parallel=workers)
     processes = [
         subprocess.Popen(
@@ -211,11 +275,18 @@ def end_to_end(policy, count: int, workers: int) -> dict:
         )
         for _ in range(workers)
     ]
-    for process in processes:
-        process.wait()
+    database_cpu = DatabaseCPU([process.pid for process in processes])
+    while any(process.poll() is None for process in processes):
+        database_cpu.sample()
+        time.sleep(0.5)
     elapsed = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = (children.ru_utime - children_before.ru_utime) + (
+        children.ru_stime - children_before.ru_stime
+    )
     job = IssuanceJob.objects.with_progress().get(pk=job.pk)
     issued = Certificate.objects.filter(round=policy.round).exclude(pdf="").count()
+    mails = DBTaskResult.objects.filter(queue_name="mail").count() - mails_before
     return {
         "participants": count,
         "workers": workers,
@@ -224,17 +295,25 @@ def end_to_end(policy, count: int, workers: int) -> dict:
         "done": job.done_count,
         "errors": job.error_count,
         "with_pdf": issued,
+        "mails": mails,
+        "worker_cpu": worker_cpu,
+        "startup_cpu": startup_cpu,
+        "database_cpu": database_cpu.seconds(),
         "status": job.status,
     }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=200, help="certificates, platform vs bare")
-    parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--end-to-end", type=int, default=1000, help="0 to skip")
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--database-url", default="")
+    parser.add_argument("--count", type=int, default=1000, help="certificates end to end")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--compare", type=int, default=200, help="platform vs bare; 0 skips")
+    parser.add_argument("--slice", type=int, default=50, help="certificates per compared slice")
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/esc_certificates_bench",
+        help='PostgreSQL (a name ending in _bench) or "sqlite"',
+    )
     args = parser.parse_args()
 
     scratch = prepare_environment(args)
@@ -249,40 +328,62 @@ def main():
     print(f"database: {connection.vendor}; scratch folder {scratch}")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
-    result = platform_vs_bare(policies[0], args.count, args.batch)
-    print(
-        f"bulk issuance, {result['certificates']} certificates: "
-        f"{result['platform_per_s']:.1f}/s ({result['platform_s']:.1f} s)"
-    )
-    print(
-        f"bare WeasyPrint, same HTML:        {result['bare_per_s']:.1f}/s "
-        f"({result['bare_s']:.1f} s)"
-    )
-    spread = (
-        statistics.quantiles(result["batch_overheads"], n=4)
-        if len(result["batch_overheads"]) > 3
-        else []
-    )
-    print(
-        f"platform overhead: {100 * result['overhead']:+.1f} %"
-        + (
-            f" (batches: quartiles {', '.join(f'{100 * q:+.0f} %' for q in spread)})"
-            if spread
-            else ""
+    if args.compare:
+        result = platform_vs_bare(policies[0], args.compare, args.slice)
+        print(
+            f"bulk issuance, {result['certificates']} certificates: "
+            f"{result['platform_per_s']:.1f}/s ({result['platform_s']:.1f} s)"
         )
-    )
+        print(
+            f"bare WeasyPrint, same HTML, one by one: {result['bare_per_s']:.1f}/s "
+            f"({result['bare_s']:.1f} s)"
+        )
+        print(
+            f"same HTML in batches of {args.slice}:        {result['batch_per_s']:.1f}/s "
+            f"({result['batch_s']:.1f} s)"
+        )
+        print(
+            f"platform against bare one by one: {100 * result['overhead']:+.1f} %"
+            + spread(result["batch_overheads"], lambda q: f"{100 * q:+.0f} %")
+        )
+        print(
+            f"batch against one by one: x{result['bare_s'] / result['batch_s']:.2f}"
+            + spread(result["batch_speedups"], lambda q: f"x{q:.2f}")
+        )
 
-    if args.end_to_end:
-        e2e = end_to_end(policies[1], args.end_to_end, args.workers)
+    if args.count:
+        e2e = end_to_end(policies[1], args.count, args.workers)
         print(
             f"end to end with {e2e['workers']} worker(s): {e2e['participants']} certificates in "
             f"{e2e['seconds']:.1f} s ({e2e['per_s']:.1f}/s); job {e2e['status']}, "
-            f"{e2e['done']} issued, {e2e['errors']} errors, {e2e['with_pdf']} PDFs stored"
+            f"{e2e['done']} issued, {e2e['errors']} errors, {e2e['with_pdf']} PDFs stored, "
+            f"{e2e['mails']} e-mails queued"
+        )
+        print(
+            f"projected for 60,000 certificates: {60_000 / e2e['per_s'] / 60:.1f} minutes "
+            "(aim: under 45)"
+        )
+        workers_cpu = e2e["worker_cpu"] - e2e["workers"] * e2e["startup_cpu"]
+        cpu = (workers_cpu + e2e["database_cpu"]) / e2e["participants"]
+        print(
+            f"CPU per certificate: {1000 * workers_cpu / e2e['participants']:.1f} ms in the "
+            f"workers (besides {e2e['startup_cpu']:.1f} s to start each) + "
+            f"{1000 * e2e['database_cpu'] / e2e['participants']:.1f} ms in PostgreSQL; on "
+            f"{e2e['workers']} cores of its own (no other load) 60,000 would take "
+            f"{60_000 * cpu / e2e['workers'] / 60:.1f} minutes"
         )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 BARE_FONT_CONFIG = None
+
+
+def spread(values: list[float], fmt) -> str:
+    """The quartiles of per-slice figures, to show how much the machine's load moved them."""
+    if len(values) < 4:
+        return ""
+    return f" (slices: quartiles {', '.join(fmt(q) for q in statistics.quantiles(values, n=4))})"
+
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,7 @@
 """Oversight dashboards on real volume: about 7,850 LAOs and 20,000 participants.
 
     .venv/bin/python bench/reports.py [--laos 7850] [--participants 20000] [--repeat 5]
-        [--database-url postgres://postgres@127.0.0.1:5432/esc_reports_bench]
+        [--database-url postgres://postgres@127.0.0.1:5432/esc_reports_bench] [--reuse]
 
 Creates the PostgreSQL database (its name must end in ``_bench``; it is dropped and made
 again), migrates it and loads with bulk_create: LAOs in every district of the 77 provinces
@@ -26,15 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/esc_reports_bench"
 
 
-def prepare(url: str) -> None:
+def prepare(url: str, reuse: bool) -> None:
     import psycopg
 
     base, name = url.rsplit("/", 1)
     if not name.endswith("_bench"):
         sys.exit("The benchmark database name must end in _bench (it is dropped).")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if not reuse:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     os.environ["DATABASE_URL"] = url
     sys.path.insert(0, str(ROOT))
@@ -240,6 +241,34 @@ def load(laos: int, participants: int, rng: random.Random) -> dict:
     return {"admin": admin, "coordinator": coordinator, "rounds": rounds, "province": busiest}
 
 
+def loaded() -> dict:
+    """The world an earlier run loaded (``--reuse``)."""
+    import geothai
+
+    from accounts.models import User
+    from courses.models import Round
+
+    coordinator = User.objects.get(email="coordinator@bench.th")
+    return {
+        "admin": User.objects.get(email="admin@bench.th"),
+        "coordinator": coordinator,
+        "rounds": list(Round.objects.order_by("number")),
+        "province": geothai.province(coordinator.coordinated_province_code),
+    }
+
+
+def recount() -> float:
+    """The background recount of the DLA page's summary rows, timed (median of 3)."""
+    from reports.services import refresh_round_summary
+
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        refresh_round_summary()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def timed(client, url: str) -> float:
     started = time.perf_counter()
     response = client.get(url)
@@ -274,13 +303,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--seed", type=int, default=2569)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data an earlier run loaded (no reload)"
+    )
     args = parser.parse_args()
-    prepare(args.database_url)
+    prepare(args.database_url, args.reuse)
     from django.core.management import call_command
     from django.test import Client
 
     call_command("migrate", verbosity=0)
-    world = load(args.laos, args.participants, random.Random(args.seed))
+    if args.reuse:
+        world = loaded()
+    else:
+        world = load(args.laos, args.participants, random.Random(args.seed))
+    print(f"DLA round summary recount (background task): {recount() * 1000:.0f} ms")
     round_1 = world["rounds"][0].pk
     province = world["province"]
     admin, coordinator = Client(), Client()

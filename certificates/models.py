@@ -735,7 +735,10 @@ class IssuanceJobItem(models.Model):
                 name="issuancejobitem_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["job", "status"])]
+        # A worker claims the job's first pending item in pk order: with the pk in the
+        # index that is one index seek; without it, a 60,000-item job half done scanned
+        # 30,000 rows per claim (18 ms each).
+        indexes = [models.Index(fields=["job", "status", "id"], name="issuancejobitem_next")]
 
     def __str__(self):
         return f"{self.job_id}/{self.user_id}: {self.status}"

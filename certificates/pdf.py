@@ -1,18 +1,30 @@
 """The one place that calls WeasyPrint: certificate HTML in, PDF bytes out.
 
-Sarabun comes from the ``fontpkg-sarabun`` package through ``@font-face`` rules; one
+Sarabun comes from the ``fontpkg-sarabun`` package (made searchable by
+``core.thai_fonts``: ำ copies as ำ) through ``@font-face`` rules; one
 ``FontConfiguration`` and one image cache are kept per process, so the fonts are loaded
 once and a logo used on a thousand certificates is decoded once.
 Resources: ``file:`` (the fonts), ``data:`` and ``media:<name>`` (files in the default
 storage: logos, signatures, backgrounds). Nothing is fetched from the network.
+
+Bulk issuance renders certificates in batches (``render_pdfs``): each certificate's HTML
+is laid out on its own, exactly as alone, then all the pages are written as one PDF (the
+fonts subset, the logos and signatures encoded once for the batch instead of once per
+certificate: about 40 % of the time of a certificate) and split into one PDF per
+certificate with pypdf.
 """
 
 import atexit
+import gc
+import io
 import threading
+from collections.abc import Sequence
+from contextlib import contextmanager
 from functools import cache
 
-import fontpkg
 from django.core.files.storage import default_storage
+
+from core.thai_fonts import sarabun_path
 
 SARABUN_WEIGHTS = (400, 500, 600, 700)
 MEDIA_SCHEME = "media:"
@@ -26,7 +38,7 @@ _state: dict = {}
 def fonts_css() -> str:
     rules = []
     for weight in SARABUN_WEIGHTS:
-        path = fontpkg.path("Sarabun", weight=weight)
+        path = sarabun_path(weight)
         rules.append(
             "@font-face { font-family: 'Sarabun'; font-style: normal; "
             f"font-weight: {weight}; src: url('{path.as_uri()}'); }}"
@@ -65,12 +77,74 @@ def media_url(name: str) -> str:
     return f"{MEDIA_SCHEME}{name}"
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a certificate's HTML (the stylesheet is inside the HTML)."""
+def _document(html: str, shared: dict):
     from weasyprint import HTML
 
+    return HTML(string=html, url_fetcher=shared["fetcher"], base_url="file:///").render(
+        font_config=shared["font_config"], cache=shared["image_cache"]
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a certificate's HTML (the stylesheet is inside the HTML)."""
     shared = _shared()
     # Pango's font map is shared; a threaded server renders one certificate at a time.
     with _render_lock:
-        document = HTML(string=html, url_fetcher=shared["fetcher"], base_url="file:///")
-        return document.write_pdf(font_config=shared["font_config"], cache=shared["image_cache"])
+        return _document(html, shared).write_pdf()
+
+
+@contextmanager
+def _without_cycle_collection():
+    """Python's cycle collector paused: with a batch of laid-out documents alive, each of
+    its runs walked them all again (a fifth of a batch's CPU time). The garbage of the
+    batch is collected once the collector runs again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def render_pdfs(htmls: Sequence[str]) -> list[bytes]:
+    """One PDF per HTML, the same pages ``render_pdf`` gives, written as one batch.
+
+    The documents are laid out one by one; their pages are written together, then split
+    back at each document's first page, and each part gets its own document's metadata
+    (title, author) and bookmarks, as when rendered alone.
+    """
+    if len(htmls) == 1:
+        return [render_pdf(htmls[0])]
+    shared = _shared()
+    with _render_lock, _without_cycle_collection():
+        documents = [_document(html, shared) for html in htmls]
+        pages = [page for document in documents for page in document.pages]
+        combined = documents[0].copy(pages).write_pdf()
+        return _split(combined, documents)
+
+
+def _split(combined: bytes, documents) -> list[bytes]:
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(combined))
+    parts, first = [], 0
+    for document in documents:
+        writer = PdfWriter()
+        for index in range(first, first + len(document.pages)):
+            writer.add_page(reader.pages[index])
+        first += len(document.pages)
+        info = {
+            key: value for key, value in reader.metadata.items() if key not in ("/Title", "/Author")
+        }
+        if document.metadata.title:
+            info["/Title"] = document.metadata.title
+        if document.metadata.authors:
+            info["/Author"] = ", ".join(document.metadata.authors)
+        writer.add_metadata(info)
+        for label, (page, _x, _y), _children, _state in document.make_bookmark_tree():
+            writer.add_outline_item(title=label, page_number=page)
+        output = io.BytesIO()
+        writer.write(output)
+        parts.append(output.getvalue())
+    return parts

@@ -19,7 +19,7 @@ from core.thai import format_thai_date, to_thai_digits
 
 from .codes import format_code
 from .models import PLACEHOLDER_RE, Certificate, CertificateTemplate
-from .pdf import fonts_css, media_url, render_pdf
+from .pdf import fonts_css, media_url, render_pdf, render_pdfs
 from .qr import qr_svg
 
 BANGKOK_PROVINCE_CODE = "10"
@@ -239,10 +239,10 @@ def certificate_html(prepared: PreparedTemplate, facts: PrintedFacts) -> str:
     return render_to_string("certificates/pdf/certificate.html", context)
 
 
-def render_certificate_pdf(
+def issued_html(
     certificate: Certificate, language: str = "th", *, prepared_cache: dict | None = None
-) -> bytes:
-    """The PDF of an issued certificate, from its pinned revision and its snapshot.
+) -> str:
+    """The HTML of an issued certificate, from its pinned revision and its snapshot.
 
     ``prepared_cache`` (revision id -> PreparedTemplate) saves the template work when
     rendering many certificates of the same template.
@@ -260,7 +260,24 @@ def render_certificate_pdf(
         prepared = prepare_template(revision.as_object())
         if prepared_cache is not None:
             prepared_cache[revision_id] = prepared
-    return render_pdf(certificate_html(prepared, facts_for(certificate, language)))
+    return certificate_html(prepared, facts_for(certificate, language))
+
+
+def render_certificate_pdf(
+    certificate: Certificate, language: str = "th", *, prepared_cache: dict | None = None
+) -> bytes:
+    """The PDF of an issued certificate, from its pinned revision and its snapshot."""
+    return render_pdf(issued_html(certificate, language, prepared_cache=prepared_cache))
+
+
+def render_certificate_pdfs(
+    certificates: list[Certificate], language: str = "th", *, prepared_cache: dict | None = None
+) -> list[bytes]:
+    """The PDFs of many certificates, rendered as one batch (see ``pdf.render_pdfs``): the
+    same pages as ``render_certificate_pdf`` gives each."""
+    return render_pdfs(
+        [issued_html(c, language, prepared_cache=prepared_cache) for c in certificates]
+    )
 
 
 def sample_html(template: CertificateTemplate, *, issued_at=None) -> str:

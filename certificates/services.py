@@ -28,9 +28,13 @@ from .models import (
     IssuanceJobStatus,
     ItemStatus,
 )
-from .rendering import render_certificate_pdf, verification_url
+from .rendering import render_certificate_pdf, render_certificate_pdfs, verification_url
+from .signals import certificate_changed
 
 logger = logging.getLogger(__name__)
+
+# Bulk issuance renders this many certificates as one WeasyPrint batch (pdf.render_pdfs).
+RENDER_BATCH = 50
 
 
 class CertificateError(CodedError):
@@ -215,12 +219,20 @@ def issue_certificate(
                 _notify(certificate, user)
             if render:
                 _render_after_commit([certificate.pk])
+            _announce(certificate)
     except IntegrityError:
         existing = _valid_certificate(policy=policy, user_id=user.pk)
         if existing is None:
             raise
         return IssueResult(existing, created=False)
     return IssueResult(certificate, created=True)
+
+
+def _announce(certificate: Certificate) -> None:
+    """Tell listeners (reports) once the transaction has committed."""
+    transaction.on_commit(
+        lambda: certificate_changed.send(Certificate, certificate_id=certificate.pk)
+    )
 
 
 def _render_after_commit(certificate_ids: list[int]) -> None:
@@ -243,6 +255,10 @@ def store_certificate_pdf(
     if language == "en" and not certificate.has_english:
         raise CertificateError("no_english")
     data = render_certificate_pdf(certificate, language, prepared_cache=prepared_cache)
+    return _keep_pdf(certificate, language, data)
+
+
+def _keep_pdf(certificate: Certificate, language: str, data: bytes) -> str:
     field_name = "pdf_en" if language == "en" else "pdf"
     suffix = "-en" if language == "en" else ""
     file = getattr(certificate, field_name)
@@ -254,16 +270,46 @@ def store_certificate_pdf(
     return file.name
 
 
-def render_missing_pdfs(certificate_ids: list[int]) -> int:
-    """Store the Thai PDF of each certificate that has none yet; returns how many."""
-    prepared_cache: dict = {}
-    rendered = 0
-    certificates = Certificate.objects.filter(pk__in=certificate_ids, pdf="").select_related(
-        "template_revision", "template_en_revision"
-    )
+def store_certificate_pdfs(
+    *, certificates: list[Certificate], prepared_cache: dict | None = None
+) -> int:
+    """Render the Thai PDFs of many certificates as one batch and keep them; returns how
+    many were stored. A batch that fails is rendered again one certificate at a time, so
+    one bad certificate costs only its own PDF (rendered again on download)."""
+    prepared_cache = {} if prepared_cache is None else prepared_cache
+    if len(certificates) > 1:
+        try:
+            pdfs = render_certificate_pdfs(certificates, prepared_cache=prepared_cache)
+        except Exception:  # whatever broke the batch (logged), try each on its own
+            logger.exception("Batch of %s certificate PDFs failed; one by one", len(certificates))
+        else:
+            for certificate, data in zip(certificates, pdfs, strict=True):
+                _keep_pdf(certificate, "th", data)
+            return len(certificates)
+    stored = 0
     for certificate in certificates:
-        store_certificate_pdf(certificate=certificate, prepared_cache=prepared_cache)
-        rendered += 1
+        try:
+            store_certificate_pdf(certificate=certificate, prepared_cache=prepared_cache)
+            stored += 1
+        except (OSError, ValueError):
+            # The certificate stands; its PDF is rendered again on download.
+            logger.exception("PDF of certificate %s failed", certificate.pk)
+    return stored
+
+
+def render_missing_pdfs(certificate_ids: list[int]) -> int:
+    """Store the Thai PDF of each certificate that has none yet (in batches); returns how
+    many."""
+    prepared_cache: dict = {}
+    certificates = list(
+        Certificate.objects.filter(pk__in=certificate_ids, pdf="")
+        .select_related("template_revision", "template_en_revision")
+        .order_by("pk")
+    )
+    rendered = 0
+    for start in range(0, len(certificates), RENDER_BATCH):
+        batch = certificates[start : start + RENDER_BATCH]
+        rendered += store_certificate_pdfs(certificates=batch, prepared_cache=prepared_cache)
     return rendered
 
 
@@ -386,11 +432,12 @@ def _issue_next_item(job: IssuanceJob) -> tuple[IssuanceJobItem | None, Certific
 
 
 def run_issuance_job(job_id: int) -> dict:
-    """Work through a job: issue each pending item, then store its PDF.
+    """Work through a job: issue the pending items, storing their PDFs in batches of
+    ``RENDER_BATCH``.
 
     Safe to run again and by several workers at once: pending items are claimed with
     row locks, certificates are idempotent, and certificates issued without a PDF (a
-    worker killed between the two steps) get theirs at the end.
+    worker killed before its batch was rendered) get theirs at the end.
     """
     job = IssuanceJob.objects.select_related(
         "policy__programme", "policy__round", "policy__template", "policy__template_en"
@@ -400,20 +447,19 @@ def run_issuance_job(job_id: int) -> dict:
     )
     prepared_cache: dict = {}
     issued = 0
+    to_render: list[Certificate] = []
     while True:
         item, certificate = _issue_next_item(job)
+        if item is not None and certificate is not None:
+            issued += 1
+            logger.info("Bulk issuance %s: issued %s", job.pk, certificate.number)
+            if not certificate.pdf:
+                to_render.append(certificate)
+        if to_render and (item is None or len(to_render) >= RENDER_BATCH):
+            store_certificate_pdfs(certificates=to_render, prepared_cache=prepared_cache)
+            to_render = []
         if item is None:
             break
-        if certificate is None:
-            continue
-        issued += 1
-        logger.info("Bulk issuance %s: issued %s", job.pk, certificate.number)
-        if not certificate.pdf:
-            try:
-                store_certificate_pdf(certificate=certificate, prepared_cache=prepared_cache)
-            except (OSError, ValueError):
-                # The certificate stands; its PDF is rendered again on download.
-                logger.exception("Bulk issuance %s: PDF of %s failed", job.pk, certificate.pk)
     rendered = render_missing_pdfs(
         list(
             job.items.filter(status=ItemStatus.ISSUED)
@@ -451,6 +497,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, revoked_by) -> 
         user=revoked_by,
         data={"number": certificate.number, "reason": reason},
     )
+    _announce(certificate)
     return certificate
 
 
@@ -496,4 +543,5 @@ def reissue_certificate(*, certificate: Certificate, reason: str, issued_by) -> 
     )
     _notify(replacement, certificate.user)
     _render_after_commit([replacement.pk])
+    _announce(replacement)
     return replacement

@@ -6,9 +6,10 @@ The only module of ``courses`` that calls WeasyPrint. One ``FontConfiguration`` 
 import base64
 import functools
 
-import fontpkg
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from core.thai_fonts import sarabun_path
 
 from .links import programme_url, round_url
 from .qr import qr_svg
@@ -24,7 +25,7 @@ def _font_config():
 def _font_faces() -> str:
     faces = []
     for weight in (400, 700):
-        path = fontpkg.path("Sarabun", weight=weight)
+        path = sarabun_path(weight)  # Sarabun whose ำ copies and searches as ำ
         faces.append(
             f"@font-face {{ font-family: 'Sarabun'; font-weight: {weight}; "
             f"src: url('{path.as_uri()}'); }}"
@@ -36,6 +37,11 @@ def render_poster(*, programme, rounds, src: str, round_=None) -> bytes:
     """A4 PDF: title, the circular number, the QR code and short address, the dates."""
     from weasyprint import HTML
 
+    html = poster_html(programme=programme, rounds=rounds, src=src, round_=round_)
+    return HTML(string=html, base_url="/").write_pdf(font_config=_font_config())
+
+
+def poster_html(*, programme, rounds, src: str, round_=None) -> str:
     if round_ is not None:
         target_url, plain_url = round_url(round_, src=src), round_url(round_)
     else:
@@ -54,7 +60,7 @@ def render_poster(*, programme, rounds, src: str, round_=None) -> bytes:
                 "font_faces": _font_faces(),
             },
         )
-    return HTML(string=html, base_url="/").write_pdf(font_config=_font_config())
+    return html
 
 
 def _short(url: str) -> str:

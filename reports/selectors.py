@@ -7,7 +7,7 @@ conditional aggregation, and the few hundred groups that come back are summed he
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
 from accounts.models import Organisation
 from assessments.selectors import test_totals
@@ -15,6 +15,7 @@ from certificates.models import Certificate
 from courses.models import Enrolment, EnrolmentStatus, Round
 from sessions.models import AttendanceRecord, AttendanceStatus
 
+from .models import MEASURES, RoundSummary, RoundSummaryCell
 from .scope import PROVINCE, Scope, scope_queryset
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL]
@@ -130,6 +131,69 @@ def test_cells(scope: Scope, filters: dict, round_ids: list[int]) -> dict[tuple,
         user_ids=user_ids,
         group_by=("user__organisation__province_code", "user__organisation__lao_type"),
     )
+
+
+def live_round_cells(scope: Scope, filters: dict, round_ids: list[int] | None = None):
+    """Every round cell counted now: ``round_cells`` plus the test sums (six queries)."""
+    if round_ids is None:
+        round_ids = list(rounds_in_scope(scope).order_by().values_list("pk", flat=True))
+    cells = round_cells(scope, filters)
+    for key, totals in test_cells(scope, filters, round_ids).items():
+        cells[key].update(totals)
+    return cells
+
+
+def round_summary() -> RoundSummary | None:
+    """The country-wide summary's state, or None before its first count."""
+    return RoundSummary.objects.filter(refreshed_at__isnull=False).first()
+
+
+def with_summary_time(rounds):
+    """``rounds`` annotated with ``summary_counted_at``: when the summary rows were counted
+    (None before the first count). Read with the rounds the page needs anyway, so the
+    summary costs the page no query of its own."""
+    return rounds.annotate(
+        summary_counted_at=Subquery(RoundSummary.objects.order_by().values("refreshed_at")[:1])
+    )
+
+
+def _summary_rows(filters: dict):
+    rows = RoundSummaryCell.objects.order_by()
+    if filters.get("round"):
+        rows = rows.filter(round=filters["round"])
+    if filters.get("province"):
+        rows = rows.filter(province_code=filters["province"])
+    if filters.get("lao_type"):
+        rows = rows.filter(lao_type=filters["lao_type"])
+    return rows
+
+
+def summary_totals(filters: dict, by: str | None) -> dict:
+    """The summary rows summed per round, or per (round, ``by``) with ``by`` "province_code"
+    or "lao_type": what ``roll_up`` makes of the cells, summed by the database (one query;
+    adding up a few thousand cells in Python took longer than the rest of the page)."""
+    fields = ["round_id", by] if by else ["round_id"]
+    totals: dict = {}
+    rows = (
+        _summary_rows(filters)
+        .values(*fields)
+        .annotate(**{f"total_{measure}": Sum(measure) for measure in MEASURES})
+    )
+    for row in rows:
+        key = (row["round_id"], row[by] or None) if by else row["round_id"]
+        totals[key] = Counter({measure: row[f"total_{measure}"] for measure in MEASURES})
+    return totals
+
+
+def summary_round_cells(filters: dict) -> dict[tuple, Counter]:
+    """The round cells of the whole country as last counted, limited by the filters (one
+    query: a few thousand rows at national scale)."""
+    rows = _summary_rows(filters)
+    cells: dict[tuple, Counter] = defaultdict(Counter)
+    for row in rows.values_list("round_id", "province_code", "lao_type", *MEASURES):
+        cell = cells[row[0], row[1] or None, row[2] or None]
+        cell.update(dict(zip(MEASURES, row[3:], strict=True)))
+    return cells
 
 
 def roll_up(cells: dict[tuple, Counter], key) -> dict:

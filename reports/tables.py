@@ -2,7 +2,9 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+from html import escape
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ from assessments.selectors import summarise
 
 from . import selectors
 from .forms import district_name, province_name
-from .scope import Scope
+from .scope import COUNTRY, Scope
 
 
 @dataclass
@@ -37,6 +39,21 @@ class Table:
     @property
     def body(self):
         return [self.cells(row) for row in self.rows]
+
+    @property
+    def body_html(self) -> SafeString:
+        """The body rows as HTML. Built here rather than in a template loop: the country's
+        province table has about 4,000 cells, which Django's template engine took 0.2 s
+        to render (as long as the rest of the page)."""
+        return mark_safe("\n".join(row_html(self.cells(row)) for row in self.rows))  # noqa: S308
+
+
+def row_html(cells: list[tuple[str, str]]) -> str:
+    """``<tr>`` of one row: the first cell is its header; every text and class escaped
+    (as Django's ``escape`` does: the cells are plain text, never markup)."""
+    (first, _css), *rest = cells
+    data = "".join(f'<td class="{escape(css)}">{escape(str(text))}</td>' for text, css in rest)
+    return f'<tr><th scope="row">{escape(str(first))}</th>{data}</tr>'
 
     @property
     def total_cells(self):
@@ -109,6 +126,8 @@ class RoundReport:
     by_province: Table
     by_lao_type: Table
     chart: dict
+    # When the country-wide figures were counted (None: counted for this request).
+    counted_at: object = None
 
     @property
     def tables(self):
@@ -116,14 +135,24 @@ class RoundReport:
 
 
 def build_round_report(scope: Scope, filters: dict) -> RoundReport:
-    rounds = list(selectors.rounds_in_scope(scope).select_related("programme"))
+    # DLA's view of the whole country reads the summary rows (recounted after each change)
+    # once they have been counted; the coordinators' and trainers' views count live.
+    country = scope.kind == COUNTRY
+    rounds = selectors.rounds_in_scope(scope).select_related("programme")
+    rounds = list(selectors.with_summary_time(rounds) if country else rounds)
+    counted_at = rounds[0].summary_counted_at if country and rounds else None
     if filters.get("round"):
         rounds = [r for r in rounds if r.pk == filters["round"].pk]
-    cells = selectors.round_cells(scope, filters)
-    for key, totals in selectors.test_cells(scope, filters, [r.pk for r in rounds]).items():
-        cells[key].update(totals)
+    if counted_at is not None:
+        per_round = selectors.summary_totals(filters, None)
+        per_province = selectors.summary_totals(filters, "province_code")
+        per_type = selectors.summary_totals(filters, "lao_type")
+    else:
+        cells = selectors.live_round_cells(scope, filters, [r.pk for r in rounds])
+        per_round = selectors.roll_up(cells, lambda key: key[0])
+        per_province = selectors.roll_up(cells, lambda key: (key[0], key[1]))
+        per_type = selectors.roll_up(cells, lambda key: (key[0], key[2]))
 
-    per_round = selectors.roll_up(cells, lambda key: key[0])
     by_round_rows = [
         {"round": round_label(round_), **_round_row(per_round.get(round_.pk, Counter()))}
         for round_ in rounds
@@ -140,7 +169,6 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     )
 
     names = {r.pk: round_label(r) for r in rounds}
-    per_province = selectors.roll_up(cells, lambda key: (key[0], key[1]))
     province_rows = [
         {"round": names[round_id], "province": province_name(code), **_round_row(counts)}
         for (round_id, code), counts in sorted(
@@ -160,7 +188,6 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
         province_rows,
     )
 
-    per_type = selectors.roll_up(cells, lambda key: (key[0], key[2]))
     order = {value: index for index, value in enumerate(LaoType.values)}
     type_rows = [
         {"round": names[round_id], "lao_type": lao_type_label(value), **_round_row(counts)}
@@ -180,7 +207,9 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
         ],
         type_rows,
     )
-    return RoundReport(rounds, by_round, by_province, by_lao_type, round_chart(by_round_rows))
+    return RoundReport(
+        rounds, by_round, by_province, by_lao_type, round_chart(by_round_rows), counted_at
+    )
 
 
 CHART_SERIES = [

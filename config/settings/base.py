@@ -64,6 +64,10 @@ CERTIFICATE_VERIFY_RATE_LIMIT = int(env("CERTIFICATE_VERIFY_RATE_LIMIT", "60"))
 CERTIFICATE_VERIFY_RATE_WINDOW_SECONDS = int(env("CERTIFICATE_VERIFY_RATE_WINDOW_SECONDS", "600"))
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
+# The DLA round dashboard's country-wide counts are recounted this long after the first
+# change that moves them (changes in the meantime are counted together).
+REPORTS_SUMMARY_DELAY_SECONDS = int(env("REPORTS_SUMMARY_DELAY_SECONDS", "30"))
+
 # Production-only switches, read here so production.py never touches os.environ.
 SECURE_SSL_REDIRECT_ENABLED = env_bool("SECURE_SSL_REDIRECT", True)
 
@@ -223,6 +227,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Behind the reverse proxy the client address is the last hop of X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# The DLA round dashboard's country-wide counts are recounted this long after the first
+# change that moves them (changes in the meantime are counted together).
+REPORTS_SUMMARY_DELAY_SECONDS = int(env("REPORTS_SUMMARY_DELAY_SECONDS", "30"))
 
 # --- Internationalisation ---------------------------------------------------------
 

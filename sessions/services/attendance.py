@@ -30,6 +30,7 @@ from ..reconciliation import (
     decide_attendance,
     gather_evidence,
 )
+from ..signals import attendance_reconciled
 from .common import SessionError
 
 __all__ = [
@@ -213,4 +214,8 @@ def _persist_decisions(
             )
         if whole:
             LiveSession.objects.filter(pk=session.pk).update(reconciled_at=now)
+        session_id = session.pk
+        transaction.on_commit(
+            lambda: attendance_reconciled.send(LiveSession, session_id=session_id)
+        )
     return len(to_create) + len(to_update)

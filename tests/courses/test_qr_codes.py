@@ -92,3 +92,38 @@ def test_participants_get_no_qr_codes(client, demo_site):
     client.force_login(User.objects.get(email="participant@example.com"))
     programme = Programme.objects.get(code="esc-2569")
     assert client.get(f"/admin/programmes/qr/{programme.pk}/png/").status_code in (302, 403)
+
+
+def test_the_posters_thai_text_copies_as_printed_and_looks_as_with_the_original_font(
+    admin_client,
+):
+    import fontpkg
+    import pypdf
+    from PIL import ImageChops
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from core.thai_fonts import sarabun_path
+    from courses.poster import poster_html
+
+    programme = Programme.objects.get(code="esc-2569")
+    response = admin_client.get(f"/admin/programmes/qr/{programme.pk}/pdf/?src=circular-1114")
+    text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    squeezed = "".join(text.split())
+    assert "".join(programme.title.split()) in squeezed  # ...สู่เมืองคาร์บอนต่ำ...
+    assert "คาร์บอนต่ำ" in text
+    assert "กรมการเปลี่ยนแปลงสภาพภูมิอากาศ" in text  # า stays า (it read as ำ after an ำ)
+
+    html = poster_html(programme=programme, rounds=programme.rounds.all(), src="circular-1114")
+    original = html
+    for weight in (400, 700):
+        original = original.replace(
+            sarabun_path(weight).as_uri(), fontpkg.path("Sarabun", weight=weight).as_uri()
+        )
+    assert original != html
+    before, after = (
+        HTML(string=source, base_url="/").write_pdf(font_config=FontConfiguration())
+        for source in (original, html)
+    )
+    images = [_pdf_pages(data, scale=150 / 72)[0].convert("RGB") for data in (before, after)]
+    assert ImageChops.difference(*images).getbbox() is None
