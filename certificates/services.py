@@ -29,6 +29,7 @@ from .models import (
     ItemStatus,
 )
 from .rendering import render_certificate_pdf, verification_url
+from .signals import certificate_issued, certificate_revoked
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,7 @@ def issue_certificate(
             )
             if notify:
                 _notify(certificate, user)
+            _announce(certificate_issued, certificate.pk)
             if render:
                 _render_after_commit([certificate.pk])
     except IntegrityError:
@@ -221,6 +223,11 @@ def issue_certificate(
             raise
         return IssueResult(existing, created=False)
     return IssueResult(certificate, created=True)
+
+
+def _announce(signal, certificate_id: int) -> None:
+    """Tell listeners (other apps) once the transaction has committed."""
+    transaction.on_commit(lambda: signal.send(sender=Certificate, certificate_id=certificate_id))
 
 
 def _render_after_commit(certificate_ids: list[int]) -> None:
@@ -451,6 +458,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, revoked_by) -> 
         user=revoked_by,
         data={"number": certificate.number, "reason": reason},
     )
+    _announce(certificate_revoked, certificate.pk)
     return certificate
 
 

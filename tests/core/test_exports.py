@@ -141,9 +141,7 @@ def test_no_export_holds_a_live_formula_and_numbers_stay_numbers(client, hostile
     } <= numeric_xlsx
 
 
-def test_every_xlsx_export_survives_control_characters_in_what_people_typed(
-    client, hostile_world
-):
+def test_every_xlsx_export_survives_control_characters_in_what_people_typed(client, hostile_world):
     """XLSX cannot hold control characters; openpyxl refused the whole file (a 500)."""
     world = hostile_world
     typed = "ฝ่าย\x0bสิ่งแวดล้อม\x1b"

@@ -1,0 +1,5 @@
+from django.dispatch import Signal
+
+# Sent after commit when a trainer starts a live session and BigBlueButton has created a new
+# meeting for it: the room is open for participants. Arguments: live_session_id, round_id.
+room_opened = Signal()
