@@ -150,7 +150,7 @@ def reminder(round_, kind: str) -> Notice:
             lines=[
                 _round_line(round_),
                 _when(round_),
-                _("The room opens at %(time)s.") % {"time": format_thai_time(round_.join_opens_at)},
+                _("The room opens at %(time)s") % {"time": format_thai_time(round_.join_opens_at)},
             ],
             buttons=[(_("My training"), my_training_url())],
         )

@@ -119,16 +119,12 @@ class WebhookView(View):
         events = payload.get("events") if isinstance(payload, dict) else None
         if not isinstance(events, list):
             return HttpResponse(status=400)
+        from .tasks import process_line_webhook_event
+
         with transaction.atomic():
-            new = store_webhook_events(events)
-
-            def enqueue():
-                from .tasks import process_line_webhook_event
-
-                for event_id in new:
-                    process_line_webhook_event.enqueue(event_id=event_id)
-
-            transaction.on_commit(enqueue)
+            # The task rows are written with the events: both are kept, or neither.
+            for event_id in store_webhook_events(events):
+                process_line_webhook_event.enqueue(event_id=event_id)
         return HttpResponse(status=200)
 
 

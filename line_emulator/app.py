@@ -100,7 +100,14 @@ class EmulatorApp:
         if fault.get("mode") == "lost_response":
             return fault  # processed, then the answer is lost on the way back
         status = int(fault.get("status", 500))
-        emulator.calls.append({"call": call, "status": status, "fault": True})
+        emulator.calls.append(
+            {
+                "call": call,
+                "status": status,
+                "fault": True,
+                "retryKey": request.header("X-Line-Retry-Key"),
+            }
+        )
         message = fault.get("message") or {
             429: ERRORS["rate"],
             400: ERRORS["invalid_body"].format(n=1),
