@@ -79,7 +79,7 @@ def test_a_bulk_reminder_beyond_the_quota_goes_by_multicast_then_email_and_never
 
 
 def test_429_and_5xx_are_retried_with_the_same_retry_key(line_emulator, upcoming_round):
-    (user, line_user_id), *_ = enrol_linked(line_emulator, upcoming_round, 2)
+    (_user, _line_user_id), *_ = enrol_linked(line_emulator, upcoming_round, 2)
     line_emulator.fault("multicast", status=503)
     line_emulator.fault("multicast", status=429)
     slept = []
@@ -96,7 +96,7 @@ def test_429_and_5xx_are_retried_with_the_same_retry_key(line_emulator, upcoming
 def test_a_lost_answer_is_retried_and_line_says_409_instead_of_sending_again(
     line_emulator, upcoming_round
 ):
-    (user, line_user_id), *_ = enrol_linked(line_emulator, upcoming_round, 2)
+    (_user, line_user_id), *_ = enrol_linked(line_emulator, upcoming_round, 2)
     line_emulator.fault("multicast", mode="lost_response")
 
     result = remind(upcoming_round, sleep=lambda s: None)
@@ -110,7 +110,7 @@ def test_a_lost_answer_is_retried_and_line_says_409_instead_of_sending_again(
 def test_a_batch_still_failing_stays_pending_and_the_next_run_sends_it_once(
     line_emulator, upcoming_round, settings
 ):
-    (user, line_user_id), *_ = enrol_linked(line_emulator, upcoming_round, 2)
+    (_user, line_user_id), *_ = enrol_linked(line_emulator, upcoming_round, 2)
     line_emulator.fault("multicast", status=500, times=settings.LINE_RETRY_ATTEMPTS)
 
     first = remind(upcoming_round, sleep=lambda s: None)
