@@ -13,7 +13,7 @@ PRIVACY_NOTICE_VERSION = "2569-1"
 
 # Needed to take part; the optional ones are separate boxes, never ticked in advance.
 REQUIRED_PURPOSES = (ConsentPurpose.TRAINING,)
-OPTIONAL_PURPOSES = (ConsentPurpose.NEWS, ConsentPurpose.SURVEY)
+OPTIONAL_PURPOSES = (ConsentPurpose.NEWS, ConsentPurpose.SURVEY, ConsentPurpose.LINE)
 
 # What the person ticks: one sentence each, shown next to the box.
 CONSENT_STATEMENTS = {
@@ -24,5 +24,10 @@ CONSENT_STATEMENTS = {
     ConsentPurpose.NEWS: _("Send me news e-mails about later training and events (optional)."),
     ConsentPurpose.SURVEY: _(
         "You may contact me for follow-up surveys about the training (optional)."
+    ),
+    # The link itself is made afterwards (LINE Login or a code sent to the official account).
+    ConsentPurpose.LINE: _(
+        "Send my training notices (confirmations, reminders, the Join link, certificates) to "
+        "my LINE account; the platform keeps my LINE user ID and display name (optional)."
     ),
 }

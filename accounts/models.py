@@ -186,6 +186,7 @@ class ConsentPurpose(models.TextChoices):
     TRAINING = "training", _("Personal data for the training, attendance and certificates")
     NEWS = "news", _("News e-mails about later training and events")
     SURVEY = "survey", _("Follow-up surveys about the training")
+    LINE = "line", _("Training notices via LINE")
 
 
 class ConsentRecordQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,7 @@ from .models import (
     ItemStatus,
 )
 from .rendering import render_certificate_pdf, render_certificate_pdfs, verification_url
-from .signals import certificate_changed
+from .signals import certificate_changed, certificate_issued, certificate_revoked
 
 logger = logging.getLogger(__name__)
 
@@ -217,9 +218,9 @@ def issue_certificate(
             )
             if notify:
                 _notify(certificate, user)
+            _announce(certificate.pk, certificate_issued)
             if render:
                 _render_after_commit([certificate.pk])
-            _announce(certificate)
     except IntegrityError:
         existing = _valid_certificate(policy=policy, user_id=user.pk)
         if existing is None:
@@ -228,11 +229,16 @@ def issue_certificate(
     return IssueResult(certificate, created=True)
 
 
-def _announce(certificate: Certificate) -> None:
-    """Tell listeners (reports) once the transaction has committed."""
-    transaction.on_commit(
-        lambda: certificate_changed.send(Certificate, certificate_id=certificate.pk)
-    )
+def _announce(certificate_id: int, signal: Signal | None = None) -> None:
+    """Tell listeners once the transaction has committed: ``signal`` (issued, revoked) for
+    those that care which (LINE), and ``certificate_changed`` always (reports recount)."""
+
+    def send():
+        if signal is not None:
+            signal.send(sender=Certificate, certificate_id=certificate_id)
+        certificate_changed.send(sender=Certificate, certificate_id=certificate_id)
+
+    transaction.on_commit(send)
 
 
 def _render_after_commit(certificate_ids: list[int]) -> None:
@@ -497,7 +503,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, revoked_by) -> 
         user=revoked_by,
         data={"number": certificate.number, "reason": reason},
     )
-    _announce(certificate)
+    _announce(certificate.pk, certificate_revoked)
     return certificate
 
 
@@ -543,5 +549,5 @@ def reissue_certificate(*, certificate: Certificate, reason: str, issued_by) -> 
     )
     _notify(replacement, certificate.user)
     _render_after_commit([replacement.pk])
-    _announce(replacement)
+    _announce(replacement.pk, certificate_issued)
     return replacement

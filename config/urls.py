@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bbb/", include("sessions.callback_urls")),  # BigBlueButton's callbacks
+    path("line/", include("line.webhook_urls")),  # LINE's webhook
 ]
 
 if settings.DEBUG:
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("assessments.urls")),
     path("", include("sar.urls")),
     path("", include("certificates.urls")),
+    path("", include("line.urls")),
     path("", include("reports.urls")),
     # Last: cms ends in Wagtail's page catch-all.
     path("", include("cms.urls")),

@@ -3,6 +3,10 @@
 Called by the tasks in ``courses.tasks`` (ids in, nothing returned). Each e-mail is
 recorded as an ``EnrolmentNotice`` in the same transaction as it is sent, so a task that
 runs twice sends nothing the second time, and a failed send leaves no record.
+
+A participant who chose another channel (LINE only) gets no e-mail here
+(``accounts.channels.email_wanted``); that channel calls back with ``fallback=True`` for
+the notices it could not deliver.
 """
 
 import datetime
@@ -12,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.channels import email_wanted
 from core.mail import render_templated_mail
 from core.thai import format_thai_date, format_thai_time
 
@@ -81,7 +86,7 @@ def _calendar(enrolment: Enrolment) -> tuple[str, bytes, str]:
     )
 
 
-def deliver_registration_notice(*, enrolment_ids: list[int]) -> int:
+def deliver_registration_notice(*, enrolment_ids: list[int], fallback: bool = False) -> int:
     """One e-mail for the rounds just enrolled in: a confirmation with an .ics per round
     holding a seat, or a wait-list notice when every round is full. Returns mails sent."""
     enrolments = list(
@@ -93,6 +98,8 @@ def deliver_registration_notice(*, enrolment_ids: list[int]) -> int:
     if not enrolments:
         return 0
     user = enrolments[0].user
+    if not fallback and not email_wanted(user):
+        return 0
     with translation.override("th"), transaction.atomic():
         claimed = []
         for enrolment in enrolments:
@@ -128,14 +135,14 @@ def deliver_registration_notice(*, enrolment_ids: list[int]) -> int:
     return 1
 
 
-def deliver_promotion_notice(*, enrolment_id: int) -> int:
+def deliver_promotion_notice(*, enrolment_id: int, fallback: bool = False) -> int:
     enrolment = (
         Enrolment.objects.filter(pk=enrolment_id)
         .enrolled()
         .select_related("user", "round__programme")
         .first()
     )
-    if enrolment is None:
+    if enrolment is None or (not fallback and not email_wanted(enrolment.user)):
         return 0
     with translation.override("th"), transaction.atomic():
         if not _claim(enrolment, NoticeKind.PROMOTED, enrolment.status_changed_at.isoformat()):
@@ -155,7 +162,12 @@ def deliver_promotion_notice(*, enrolment_id: int) -> int:
 
 
 def deliver_reminder(
-    *, enrolment_id: int, kind: str, starts_at: str, now: datetime.datetime | None = None
+    *,
+    enrolment_id: int,
+    kind: str,
+    starts_at: str,
+    now: datetime.datetime | None = None,
+    fallback: bool = False,
 ) -> int:
     """A reminder, if the person still holds the seat and the round has not moved."""
     now = now or timezone.now()
@@ -167,6 +179,8 @@ def deliver_reminder(
         .first()
     )
     if enrolment is None or not enrolment.user.is_active:
+        return 0
+    if not fallback and not email_wanted(enrolment.user):
         return 0
     round_ = enrolment.round
     if round_.starts_at != expected or now >= round_.starts_at:

@@ -20,7 +20,7 @@ from accounts.services import missing_for_enrolment
 from core.errors import CodedError
 
 from .models import Enrolment, EnrolmentStatus, Programme, Round
-from .signals import enrolment_changed
+from .signals import enrolment_changed, round_rescheduled
 
 logger = logging.getLogger(__name__)
 
@@ -288,7 +288,9 @@ def schedule_round_reminders(*, round_: Round) -> int:
     Reminders already scheduled for the old start time find it changed and do nothing.
     """
     ids = list(Enrolment.objects.for_round(round_).enrolled().values_list("pk", flat=True))
+    round_id = round_.pk
     transaction.on_commit(lambda: _schedule_reminders(ids))
+    transaction.on_commit(lambda: round_rescheduled.send(sender=Round, round_id=round_id))
     return len(ids)
 
 

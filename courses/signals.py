@@ -3,3 +3,7 @@ from django.dispatch import Signal
 # Sent after commit whenever an enrolment is created or changes status.
 # Arguments: enrolment_id, previous_status (None for a new or renewed enrolment).
 enrolment_changed = Signal()
+
+# Sent after commit when a round's reminders are (re)scheduled, e.g. the round moved.
+# Arguments: round_id.
+round_rescheduled = Signal()

@@ -67,6 +67,23 @@ TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # The DLA round dashboard's country-wide counts are recounted this long after the first
 # change that moves them (changes in the meantime are counted together).
 REPORTS_SUMMARY_DELAY_SECONDS = int(env("REPORTS_SUMMARY_DELAY_SECONDS", "30"))
+# LINE (docs/line.md): the Messaging API channel sends the notices; the LINE Login channel
+# links accounts. The channel is off while the access token or the secret is unset. The two
+# addresses point at LINE (or at the emulator: `make run`, tests).
+LINE_CHANNEL_ACCESS_TOKEN = env("LINE_CHANNEL_ACCESS_TOKEN")
+LINE_CHANNEL_SECRET = env("LINE_CHANNEL_SECRET")
+LINE_LOGIN_CHANNEL_ID = env("LINE_LOGIN_CHANNEL_ID")
+LINE_LOGIN_CHANNEL_SECRET = env("LINE_LOGIN_CHANNEL_SECRET")
+LINE_API_URL = env("LINE_API_URL", "https://api.line.me").rstrip("/")
+LINE_ACCESS_URL = env("LINE_ACCESS_URL", "https://access.line.me").rstrip("/")
+# The official account's "add friend" link (https://line.me/R/ti/p/@...), shown with the code.
+LINE_ADD_FRIEND_URL = env("LINE_ADD_FRIEND_URL")
+LINE_TIMEOUT_SECONDS = float(env("LINE_TIMEOUT_SECONDS", "10"))
+# 429 (rate limit) and 5xx are retried after 1, 2, 4 ... seconds, this many tries in all.
+LINE_RETRY_ATTEMPTS = int(env("LINE_RETRY_ATTEMPTS", "4"))
+LINE_RETRY_BASE_SECONDS = float(env("LINE_RETRY_BASE_SECONDS", "1"))
+# The port `make run` gives the LINE emulator (Procfile.dev).
+LINE_EMULATOR_PORT = int(env("LINE_EMULATOR_PORT", "8091"))
 
 # Production-only switches, read here so production.py never touches os.environ.
 SECURE_SSL_REDIRECT_ENABLED = env_bool("SECURE_SSL_REDIRECT", True)
@@ -82,6 +99,7 @@ INSTALLED_APPS = [
     "assessments",
     "sar",
     "certificates",
+    "line.apps.LineNoticesConfig",  # notifications over LINE (label line_notices)
     "reports",
     "cms",
     # Wagtail
@@ -105,6 +123,8 @@ INSTALLED_APPS = [
     # Third parties
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.line",
     "import_export",
     "django_tasks",
     "django_tasks_db",
@@ -225,6 +245,20 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# LINE Login links a LINE account to a signed-in participant (line/). With the channel ID
+# in the environment the app is configured here; `make run` makes a SocialApp row for the
+# emulator instead (seed_demo). bot_prompt offers to add the official account as a friend.
+SOCIALACCOUNT_PROVIDERS = {
+    "line": {
+        "SCOPE": ["profile"],
+        "AUTH_PARAMS": {"bot_prompt": "aggressive"},
+        **(
+            {"APPS": [{"client_id": LINE_LOGIN_CHANNEL_ID, "secret": LINE_LOGIN_CHANNEL_SECRET}]}
+            if LINE_LOGIN_CHANNEL_ID
+            else {}
+        ),
+    }
+}
 # Behind the reverse proxy the client address is the last hop of X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
@@ -292,7 +326,7 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "db": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "certificates", "mail"],
+        "QUEUES": ["default", "certificates", "mail", "line"],
     },
 }
 

@@ -13,3 +13,12 @@ WHITENOISE_AUTOREFRESH = True
 # secret; Join and Start land in its Thai meeting-room page.
 BBB_URL = "http://127.0.0.1:8090/bigbluebutton/api/"
 BBB_WEBHOOKS = True
+
+# `make run` starts the LINE emulator (Procfile.dev) on LINE_EMULATOR_PORT: its phone page
+# (/phone/) shows what each LINE user received. seed_demo makes the LINE Login app for it.
+LINE_API_URL = f"http://127.0.0.1:{LINE_EMULATOR_PORT}"
+LINE_ACCESS_URL = LINE_API_URL
+LINE_CHANNEL_ACCESS_TOKEN = LINE_CHANNEL_ACCESS_TOKEN or "dev-line-channel-access-token"
+LINE_CHANNEL_SECRET = LINE_CHANNEL_SECRET or "dev-line-channel-secret"
+LINE_LOGIN_CHANNEL_ID = LINE_LOGIN_CHANNEL_ID or "1650000000"
+LINE_LOGIN_CHANNEL_SECRET = LINE_LOGIN_CHANNEL_SECRET or "dev-line-login-secret"

@@ -10,7 +10,7 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "db": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default", "certificates", "mail"],
+        "QUEUES": ["default", "certificates", "mail", "line"],
     },
 }
 ALLOWED_HOSTS = ["*"]
@@ -22,3 +22,7 @@ ANONYMOUS_PAGE_CACHE_SECONDS = 0
 # Serve static files straight from the app folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# LINE is off unless a test points it at the LINE emulator (tests/line/conftest.py).
+LINE_CHANNEL_ACCESS_TOKEN = ""
+LINE_CHANNEL_SECRET = ""
+LINE_RETRY_BASE_SECONDS = 0

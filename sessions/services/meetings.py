@@ -30,6 +30,7 @@ from ..models import (
     LiveSession,
     LiveSessionStatus,
 )
+from ..signals import room_opened
 from .common import (
     SessionError,
     callback_urls,
@@ -119,6 +120,11 @@ def start_meeting(
 
         session_id = session.pk
         transaction.on_commit(lambda: poll_live_session_task.enqueue(session_id=session_id))
+        transaction.on_commit(
+            lambda: room_opened.send(
+                sender=LiveSession, live_session_id=session_id, round_id=round_.pk
+            )
+        )
     return created
 
 

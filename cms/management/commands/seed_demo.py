@@ -7,6 +7,7 @@ from assessments.demo import seed_assessments
 from certificates.demo import seed_certificates
 from cms.demo import ensure_wagtail_base_rows, seed_pages
 from courses.demo import move_round_to_now, seed_programme
+from line.demo import seed_line_login
 from sar.demo import seed_sandbox
 from sessions.models import LiveSession
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         seed_sandbox(users[Role.PARTICIPANT])
         seed_assessments(programme)
         seed_certificates(programme)
+        seed_line_login()  # development only: LINE Login on the emulator
         if options["round_now"]:
             round_ = move_round_to_now(
                 programme, options["round_now"], participant=users[Role.PARTICIPANT]
