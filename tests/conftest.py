@@ -4,7 +4,9 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 
 # Playwright drives the browser from an event loop; live_server tests then use the
 # sync ORM from that thread.
@@ -32,6 +34,23 @@ def _fresh_cache_and_thai():
     cache.clear()
     with translation.override("th"):
         yield
+
+
+class _SerialWSGIServer(WSGIServer):
+    """Django's development server handling one request at a time (in its own thread)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_serves_one_request_at_a_time_on_sqlite():
+    """On SQLite the live server's threads share the test's one in-memory connection: two
+    requests at once (a POST and the browser's favicon) interleave their transactions and
+    fail with "no such savepoint". PostgreSQL gives each thread its own connection."""
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = _SerialWSGIServer
 
 
 @pytest.fixture(scope="session")
