@@ -35,9 +35,11 @@ from .helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def run_meeting(client, live_round, participant, bbb_emulator, minutes=170):
+def run_meeting(client, live_round, participant, bbb_emulator, minutes=170, record=False):
     session = start_meeting(client, live_round, bbb_emulator)
     join_meeting(client, live_round, participant, bbb_emulator)
+    if record:  # the trainer presses Record: only then is there a recording
+        bbb_emulator.control(f"meetings/{session.meeting_id}/recording-marks")
     bbb_emulator.advance(minutes * 60)
     bbb_emulator.control(f"meetings/{session.meeting_id}/end", {"reason": "api"})
     bbb_emulator.advance(1)
@@ -209,7 +211,7 @@ def test_bbb_27_analytics_times_are_read_too(
     bbb_emulator.control("config", {"analytics_time_format": "legacy", "version": "2.7"})
     run_meeting(client, live_round, participant, bbb_emulator, minutes=100)
     (analytics,) = captured(bbb_emulator, "analytics")
-    assert " +0000" in json.loads(analytics["body"])["data"]["start"]
+    assert " +0700" in json.loads(analytics["body"])["data"]["start"]  # the server's offset
     assert deliver(client, analytics, commit).status_code == 202
     record = AttendanceRecord.objects.get(user=participant)
     assert record.minutes_present == 100
@@ -220,10 +222,12 @@ def test_the_recording_ready_callback_lists_the_recording(
     client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
 ):
     commit = django_capture_on_commit_callbacks
-    session = run_meeting(client, live_round, participant, bbb_emulator, minutes=30)
+    session = run_meeting(client, live_round, participant, bbb_emulator, minutes=30, record=True)
     bbb_emulator.control(f"recordings/{session.internal_meeting_id}/ready")
-    (ready,) = captured(bbb_emulator, "recording_ready")
+    # Once per playback format (presentation, video): the second changes nothing.
+    ready, other_format = captured(bbb_emulator, "recording_ready")
     assert deliver(client, ready, commit).status_code == 202
+    assert deliver(client, other_format, commit).status_code == 202
     recording = Recording.objects.get()
     assert recording.record_id == session.internal_meeting_id
     assert recording.published is True
