@@ -106,9 +106,7 @@ class OutboundCalls:
             # An array in bbbevents 2.0 (an object keyed by internal user ID in some builds).
             entry["sessions"].append(
                 {
-                    "joins": [
-                        {**event, "timestamp": stamp(session.entered_at), "event": "join"}
-                    ],
+                    "joins": [{**event, "timestamp": stamp(session.entered_at), "event": "join"}],
                     "lefts": [{**event, "timestamp": stamp(left), "event": "left"}],
                 }
             )

@@ -30,8 +30,7 @@ MSG = {
     ),
     "notFound": "A meeting with that ID does not exist",
     "scaleliteNotFound": (
-        "We could not find a meeting with that meeting ID - perhaps the meeting is not yet "
-        "running?"
+        "We could not find a meeting with that meeting ID - perhaps the meeting is not yet running?"
     ),
     "idNotUnique": (
         "A meeting already exists with that meeting ID.  Please use a different meeting ID."

@@ -24,7 +24,7 @@ from .evidence import (
     parse_webhook_events,
     verify_analytics_token,
     verify_recording_token,
-    verify_webhook_checksum,
+    verify_webhook,
 )
 from .models import CallbackKind, CallbackOutcome, LiveSession
 
@@ -98,7 +98,7 @@ def analytics_callback(request):
 
 @csrf_exempt
 def recording_ready_callback(request):
-    """POST (or GET) ``signed_parameters`` = JWT HS256 {meeting_id, record_id}."""
+    """POST (or GET) ``signed_parameters`` = JWT HS256 or HS512 {meeting_id, record_id}."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     data = request.POST if request.method == "POST" else request.GET
@@ -132,15 +132,17 @@ def recording_ready_callback(request):
 
 @csrf_exempt
 def webhook_callback(request):
-    """bbb-webhooks: POST form domain, event=[json], timestamp; ``?checksum=`` on the URL."""
+    """bbb-webhooks: POST form domain, event=[json], timestamp; ``?checksum=`` on the URL, or
+    ``Authorization: Bearer <secret>`` (its auth2_0 mode)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     body = _body(request)
     try:
-        verify_webhook_checksum(
+        verify_webhook(
             callback_url=services.webhook_url(),
             body=body,
             checksum=request.GET.get("checksum", ""),
+            authorization=request.headers.get("Authorization", ""),
             secret=settings.BBB_SECRET,
         )
     except ForgedCallback as error:

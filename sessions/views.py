@@ -52,10 +52,12 @@ BBB_JOIN_ERRORS = {
 JOIN_FAILED = gettext_lazy("The meeting could not be joined. Please try again.")
 
 
-def bbb_join_errors(raw: str) -> list[str]:
+def bbb_join_errors(raw: str, *, ended: bool = False) -> list[str]:
     """BBB's join errors (``?errors=[{"key": ...}]``) as Thai messages, each once.
 
-    Whatever else arrives (not JSON, too long, too deep, not a list) is one generic message."""
+    ``invalidMeetingIdentifier`` is what a 3.0 server answers for a meeting that ended (it is
+    removed at once): when our session has ended, it says so. Whatever else arrives (not
+    JSON, too long, too deep, not a list) is one generic message."""
     if not raw:
         return []
     if len(raw) > MAX_ERRORS_LENGTH:
@@ -71,12 +73,33 @@ def bbb_join_errors(raw: str) -> list[str]:
         if not isinstance(item, dict):
             continue
         key = item.get("key", "")
+        if ended and key == "invalidMeetingIdentifier":
+            key = "meetingForciblyEnded"
         message = str(
             BBB_JOIN_ERRORS.get(key, JOIN_FAILED) if isinstance(key, str) else JOIN_FAILED
         )
         if message not in messages:
             messages.append(message)
     return messages[:MAX_ERRORS_SHOWN] or [str(JOIN_FAILED)]
+
+
+def read_bbb_errors(request, session) -> list[str]:
+    """BBB sent the browser back with ``?errors=`` (ended, restarted...): the Thai messages,
+    after asking BBB once more at once. Every page BBB may send people to reads this: the join
+    page (our ``errorRedirectUrl``) and the live-session page (our ``logoutURL``, where
+    servers before BBB PR #22167/#21654 send validation errors, and 2.6 all of them)."""
+    raw = request.GET.get("errors", "")
+    if not raw:
+        return []
+    refresh_key = f"training_sessions:join-refresh:{session.meeting_id}"
+    if cache.add(refresh_key, True, JOIN_REFRESH_SECONDS):
+        try:
+            services.meeting_is_running(session=session, now=timezone.now(), force=True)
+        except bbb.BBBError as error:
+            logger.warning("Status refresh failed for round %s: %s", session.round_id, error)
+    else:
+        session.refresh_from_db(fields=["status", "status_checked_at"])
+    return bbb_join_errors(raw, ended=session.status == LiveSessionStatus.ENDED)
 
 
 def bbb_error_response(request, *, round_, error: bbb.BBBError, retry_url: str, status=503):
@@ -96,6 +119,7 @@ class SessionDetailView(LoginRequiredMixin, View):
     def get(self, request, round_id):
         session = get_live_session_for_user(request.user, round_id)
         round_ = session.round
+        bbb_errors = read_bbb_errors(request, session)
         manager = can_manage_round(request.user, round_)
         enrolment = Enrolment.objects.filter(user=request.user, round=round_).first()
         enrolled = enrolment is not None and enrolment.status == EnrolmentStatus.ENROLLED
@@ -111,6 +135,7 @@ class SessionDetailView(LoginRequiredMixin, View):
                 "enrolment": enrolment,
                 "record": record,
                 "recordings": recordings,
+                "bbb_errors": bbb_errors,
                 "now": timezone.now(),
             },
         )
@@ -120,14 +145,7 @@ class JoinView(LoginRequiredMixin, View):
     def get(self, request, round_id):
         round_ = get_round_for_join(round_id)
         session = services.get_or_create_live_session(round_=round_)
-        bbb_errors = bbb_join_errors(request.GET.get("errors", ""))
-        refresh_key = f"training_sessions:join-refresh:{session.meeting_id}"
-        if bbb_errors and cache.add(refresh_key, True, JOIN_REFRESH_SECONDS):
-            # BBB sent the participant back (ended, restarted...): look again at once.
-            try:
-                services.meeting_is_running(session=session, now=timezone.now(), force=True)
-            except bbb.BBBError as error:
-                logger.warning("Status refresh failed for round %s: %s", round_.pk, error)
+        bbb_errors = read_bbb_errors(request, session)
         enrolment = Enrolment.objects.filter(user=request.user, round=round_).first()
         return render(
             request,

@@ -162,14 +162,14 @@ def test_where_join_errors_go_depends_on_the_server(
 ):
     bbb = emulator_with(profile)
     targets = {"errorRedirect": "http://site/join/", "logout": "http://site/live/"}
-    links = urlencode({"logoutURL": targets["logout"], "errorRedirectUrl": targets["errorRedirect"]})
+    links = urlencode(
+        {"logoutURL": targets["logout"], "errorRedirectUrl": targets["errorRedirect"]}
+    )
     unknown = join_location(bbb, f"meetingID=nobody&fullName=A&role=VIEWER&{links}")
     assert unknown.startswith(targets[stale_goes_to] + "?errors=")
     assert errors_of(unknown) == ["invalidMeetingIdentifier"]
     create(bbb)
-    mismatch = join_location(
-        bbb, f"meetingID=abc123&fullName=A&role=VIEWER&createTime=1&{links}"
-    )
+    mismatch = join_location(bbb, f"meetingID=abc123&fullName=A&role=VIEWER&createTime=1&{links}")
     assert mismatch.startswith(targets[mismatch_goes_to] + "?errors=")
     assert errors_of(mismatch) == ["mismatchCreateTimeParam"]
 

@@ -26,6 +26,7 @@ from .conftest import SECRET
 from .helpers import (
     captured,
     deliver,
+    every_server,
     join_meeting,
     post_webhook,
     start_meeting,
@@ -107,6 +108,7 @@ def test_an_end_callback_for_another_meeting_is_malformed_and_kept(
     assert session.status != LiveSessionStatus.ENDED
 
 
+@every_server
 def test_the_analytics_callback_gives_the_participant_present_with_minutes(
     client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
 ):
@@ -218,6 +220,7 @@ def test_bbb_27_analytics_times_are_read_too(
     assert record.status == "partial"
 
 
+@every_server
 def test_the_recording_ready_callback_lists_the_recording(
     client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
 ):
@@ -280,6 +283,43 @@ def test_webhooks_record_joins_and_leaves_and_forged_ones_are_refused(
     record = AttendanceRecord.objects.get(user=participant)
     assert record.minutes_present == 45
     assert record.decided_by == AttendanceSource.WEBHOOK
+
+
+@pytest.mark.parametrize("signing", ["sha1", "sha256", "sha384", "sha512", "bearer"])
+def test_webhooks_signed_any_way_bbb_webhooks_can_are_accepted(
+    client,
+    settings,
+    live_round,
+    participant,
+    bbb_emulator,
+    django_capture_on_commit_callbacks,
+    signing,
+):
+    settings.BBB_WEBHOOKS = True
+    if signing == "bearer":
+        bbb_emulator.control("config", {"webhook_bearer": True})
+    else:
+        bbb_emulator.control("config", {"webhook_checksum_algorithm": signing})
+    start_meeting(client, live_round, bbb_emulator)
+    join_meeting(client, live_round, participant, bbb_emulator)
+    joined = captured(bbb_emulator, "webhook")[-1]
+    assert deliver(client, joined, django_capture_on_commit_callbacks).status_code == 200
+    assert AttendanceEvent.objects.filter(user=participant, source="webhook").count() == 1
+    if signing == "bearer":
+        forged = client.post(
+            "/bbb/webhooks/",
+            data=joined["body"],
+            content_type="application/x-www-form-urlencoded",
+            headers={"Authorization": "Bearer not-the-secret"},
+        )
+    else:
+        url = joined["url"].removeprefix("http://testserver")
+        forged = client.post(
+            url[:-8] + "0" * 8,
+            data=joined["body"],
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert forged.status_code == 401
 
 
 BBB_NOW = 1_780_000_000_000  # 2026-05-28, on the BBB server's clock
