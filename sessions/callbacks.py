@@ -1,7 +1,9 @@
 """Server-to-server callbacks from BigBlueButton (no language prefix, no CSRF, no login).
 
-Each one is verified first: a forged call gets 401 and nothing is stored. A verified call
-we cannot read gets 400 and its body is kept (CallbackDelivery, outcome "malformed").
+Each one is verified first: a call whose signature fails gets 401, changes nothing and is
+kept as "rejected" (a bounded number: BBB never retries, so a server signing with another
+secret must show in the admin). A verified call we cannot read gets 400 and its body is
+kept (CallbackDelivery, outcome "malformed").
 Replays change nothing (a processed callback is stored once per meeting instance).
 """
 
@@ -81,7 +83,10 @@ def analytics_callback(request):
         verify_analytics_token(request.headers.get("Authorization", ""), settings.BBB_SECRET)
         report = parse_analytics(request.body)
     except ForgedCallback as error:
-        logger.warning("Forged BBB analytics callback: %s", error)
+        logger.warning("Rejected BBB analytics callback: %s", error)
+        services.record_rejected_callback(
+            kind=CallbackKind.ANALYTICS, body=_body(request), detail=str(error)
+        )
         return _text(401, "invalid token")
     except MalformedCallback as error:
         services.record_malformed_callback(
@@ -93,6 +98,13 @@ def analytics_callback(request):
         return _text(410, "unknown meeting")
     if outcome == CallbackOutcome.DUPLICATE:
         return _text(202, "Already processed.")
+    if report.set_aside:
+        logger.warning(
+            "BBB analytics for %s: %s attendee(s) set aside",
+            report.meeting_id,
+            len(report.set_aside),
+        )
+        return _text(202, f"Accepted; {len(report.set_aside)} attendee(s) set aside.")
     return _text(202, "Accepted.")
 
 
@@ -106,7 +118,10 @@ def recording_ready_callback(request):
     try:
         claims = verify_recording_token(token, settings.BBB_SECRET)
     except ForgedCallback as error:
-        logger.warning("Forged BBB recording-ready callback: %s", error)
+        logger.warning("Rejected BBB recording-ready callback: %s", error)
+        services.record_rejected_callback(
+            kind=CallbackKind.RECORDING_READY, body=token, detail=str(error)
+        )
         return _text(401, "invalid token")
     except MalformedCallback as error:
         services.record_malformed_callback(
@@ -146,7 +161,8 @@ def webhook_callback(request):
             secret=settings.BBB_SECRET,
         )
     except ForgedCallback as error:
-        logger.warning("Forged BBB webhook: %s", error)
+        logger.warning("Rejected BBB webhook: %s", error)
+        services.record_rejected_callback(kind=CallbackKind.WEBHOOK, body=body, detail=str(error))
         return _text(401, "invalid checksum")
     try:
         events = parse_webhook_events(request.POST.get("event", ""))

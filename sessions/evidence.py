@@ -289,6 +289,8 @@ class AnalyticsReport:
     start_ms: int | None
     finish_ms: int | None
     attendees: list[AnalyticsAttendee]
+    # Attendees that could not be read: {"index", "reason"}; the report is used without them.
+    set_aside: list[dict] = field(default_factory=list)
 
 
 # An attendee's duration beyond this (seconds, about four months) is not a meeting's.
@@ -317,37 +319,44 @@ def parse_analytics(body: bytes) -> AnalyticsReport:
     attendees_raw = content.get("attendees", [])
     if not isinstance(attendees_raw, list):
         raise MalformedCallback("attendees is not a list")
-    attendees = []
-    for raw in attendees_raw:
-        if not isinstance(raw, dict) or raw.get("ext_user_id") in (None, ""):
-            raise MalformedCallback("an attendee without ext_user_id")
-        external_user_id = bbb_id(raw["ext_user_id"], "ext_user_id")
-        joins = sorted(parse_bbb_time(t) for t in _times(raw.get("joins"), "joins"))
-        leaves = sorted(parse_bbb_time(t) for t in _times(raw.get("leaves"), "leaves"))
-        intervals = []
-        for index, joined in enumerate(joins):
-            # A join without its leave lasted until the meeting finished.
-            later_leaves = [t for t in leaves if t >= joined]
-            left = leaves[index] if index < len(leaves) and leaves[index] >= joined else None
-            if left is None:
-                left = later_leaves[0] if later_leaves else (finish or joined)
-            intervals.append((joined, left))
-        attendees.append(
-            AnalyticsAttendee(
-                external_user_id=external_user_id,
-                name=str(raw.get("name", "")),
-                moderator=bool(raw.get("moderator", False)),
-                intervals=intervals,
-                duration_s=_seconds(raw.get("duration"), "duration", MAX_DURATION_S),
-                raw=raw,
-            )
-        )
+    attendees, set_aside = [], []
+    for index, raw in enumerate(attendees_raw):
+        # One attendee we cannot read is kept aside with its reason; the others count.
+        try:
+            attendees.append(_parse_attendee(raw, finish))
+        except MalformedCallback as error:
+            set_aside.append({"index": index, "reason": str(error)[:200]})
     return AnalyticsReport(
         meeting_id=meeting_id,
         internal_meeting_id=internal_id,
         start_ms=start,
         finish_ms=finish,
         attendees=attendees,
+        set_aside=set_aside,
+    )
+
+
+def _parse_attendee(raw, finish: int | None) -> AnalyticsAttendee:
+    if not isinstance(raw, dict) or raw.get("ext_user_id") in (None, ""):
+        raise MalformedCallback("an attendee without ext_user_id")
+    external_user_id = bbb_id(raw["ext_user_id"], "ext_user_id")
+    joins = sorted(parse_bbb_time(t) for t in _times(raw.get("joins"), "joins"))
+    leaves = sorted(parse_bbb_time(t) for t in _times(raw.get("leaves"), "leaves"))
+    intervals = []
+    for index, joined in enumerate(joins):
+        # A join without its leave lasted until the meeting finished.
+        later_leaves = [t for t in leaves if t >= joined]
+        left = leaves[index] if index < len(leaves) and leaves[index] >= joined else None
+        if left is None:
+            left = later_leaves[0] if later_leaves else (finish or joined)
+        intervals.append((joined, left))
+    return AnalyticsAttendee(
+        external_user_id=external_user_id,
+        name=str(raw.get("name", "")),
+        moderator=bool(raw.get("moderator", False)),
+        intervals=intervals,
+        duration_s=_seconds(raw.get("duration"), "duration", MAX_DURATION_S),
+        raw=raw,
     )
 
 

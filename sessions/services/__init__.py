@@ -20,11 +20,13 @@ from .attendance import (
     reconcile_attendance,
 )
 from .callbacks import (
+    REJECTED_KEPT_PER_HOUR,
     handle_end_callback,
     handle_recording_ready,
     ingest_analytics,
     ingest_webhook_events,
     record_malformed_callback,
+    record_rejected_callback,
 )
 from .common import (
     SessionError,
@@ -70,6 +72,7 @@ __all__ = [
     "IMPORT_ERRORS",
     "POLL_INTERVAL_SECONDS",
     "RECORD_FIELDS",
+    "REJECTED_KEPT_PER_HOUR",
     "RUNNING_TRUST_SECONDS",
     "SKIP",
     "SOURCE_PRIORITY",
@@ -105,6 +108,7 @@ __all__ = [
     "record_join_click",
     "record_malformed_callback",
     "record_presence_poll",
+    "record_rejected_callback",
     "schedule_reconciliation",
     "session_page_url",
     "start_meeting",

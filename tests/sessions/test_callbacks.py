@@ -143,7 +143,7 @@ def test_replaying_the_analytics_callback_changes_nothing(
 
 
 @pytest.mark.parametrize("forgery", ["wrong_secret", "no_token", "expired", "hs256"])
-def test_a_forged_analytics_callback_gets_401_and_stores_nothing(
+def test_a_forged_analytics_callback_gets_401_changes_nothing_and_is_kept_as_rejected(
     client, live_round, participant, bbb_emulator, forgery
 ):
     run_meeting(client, live_round, participant, bbb_emulator)
@@ -162,8 +162,62 @@ def test_a_forged_analytics_callback_gets_401_and_stores_nothing(
     )
     assert response.status_code == 401
     assert AttendanceEvent.objects.count() == before
-    assert not CallbackDelivery.objects.filter(kind="analytics").exists()
     assert not AttendanceRecord.objects.exists()
+    # BBB never sends it again: kept, with the reason, for DLA to see.
+    kept = CallbackDelivery.objects.get(kind="analytics")
+    assert kept.outcome == CallbackOutcome.REJECTED
+    assert kept.detail
+    assert kept.body == analytics["body"]
+
+
+def test_rejected_callbacks_are_kept_within_bounds(client, settings):
+    settings.BBB_SECRET = SECRET
+    for _ in range(services.REJECTED_KEPT_PER_HOUR + 5):
+        client.post("/bbb/recording-ready/", {"signed_parameters": "not-a-token"})
+    kept = CallbackDelivery.objects.filter(kind="recording_ready", outcome="rejected")
+    assert kept.count() == services.REJECTED_KEPT_PER_HOUR
+
+
+@pytest.mark.parametrize("callback", ["analytics", "recording_ready"])
+def test_a_server_signing_with_another_secret_is_shown_to_dla_in_the_admin(
+    client, live_round, participant, bbb_emulator, callback
+):
+    """BBB#21453: the node signs with the packaged secret; BBB never retries."""
+    other = "packaged-secret-" + "z" * 48
+    bbb_emulator.control("config", {"analytics_secret": other, "recording_secret": other})
+    session = run_meeting(client, live_round, participant, bbb_emulator, record=True)
+    bbb_emulator.control(f"recordings/{session.internal_meeting_id}/ready")
+    call = captured(bbb_emulator, callback)[0]
+    assert deliver(client, call).status_code == 401
+    kept = CallbackDelivery.objects.get(kind=callback)
+    assert kept.outcome == CallbackOutcome.REJECTED
+    assert not AttendanceEvent.objects.filter(source="analytics").exists()
+    client.force_login(UserFactory(role="dla_admin", is_staff=True, is_superuser=True))
+    listing = client.get("/admin/bbb_callback_log/").content.decode()
+    assert "ถูกปฏิเสธ" in listing  # rejected, in Thai
+    page = client.get(f"/admin/bbb_callback_log/inspect/{kept.pk}/").content.decode()
+    assert "BBB_SECRET" in page and "21453" in page
+    client.force_login(live_round.trainer)
+    assert client.get("/admin/bbb_callback_log/").status_code in (302, 403)
+
+
+@every_server
+def test_one_unreadable_attendee_is_set_aside_and_the_report_is_used(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    run_meeting(client, live_round, participant, bbb_emulator, minutes=170)
+    (analytics,) = captured(bbb_emulator, "analytics")
+    body = json.loads(analytics["body"])
+    body["data"]["attendees"].append({"ext_user_id": "²", "name": "?", "joins": "soon"})
+    analytics["body"] = json.dumps(body)
+    response = deliver(client, analytics, django_capture_on_commit_callbacks)
+    assert response.status_code == 202
+    assert b"1 attendee(s) set aside" in response.content
+    record = AttendanceRecord.objects.get(user=participant)
+    assert (record.minutes_present, record.status) == (170, "present")
+    kept = CallbackDelivery.objects.get(kind="analytics")
+    assert kept.outcome == CallbackOutcome.PROCESSED
+    assert "set aside" in kept.detail and "ext_user_id" in kept.detail
 
 
 @pytest.mark.parametrize(
