@@ -66,6 +66,8 @@ class LiveSession(models.Model):
     status_checked_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     next_poll_at = models.DateTimeField(null=True, blank=True)
+    # The follow-up after the end (recordings, reconciliation): when its chain runs next.
+    next_follow_up_at = models.DateTimeField(null=True, blank=True)
     reconciled_at = models.DateTimeField(_("attendance reconciled at"), null=True, blank=True)
 
     objects = LiveSessionQuerySet.as_manager()

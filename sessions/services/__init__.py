@@ -50,6 +50,7 @@ from .dashboard_import import (
     preview_dashboard_import,
     upload_dashboard_import,
 )
+from .follow_up import FollowUp, follow_up_live_session
 from .meetings import (
     POLL_INTERVAL_SECONDS,
     RUNNING_TRUST_SECONDS,
@@ -76,6 +77,7 @@ __all__ = [
     "RUNNING_TRUST_SECONDS",
     "SKIP",
     "SOURCE_PRIORITY",
+    "FollowUp",
     "ImportRow",
     "JoinDecision",
     "SessionError",
@@ -89,6 +91,7 @@ __all__ = [
     "end_live_session",
     "fetch_meeting_info",
     "find_enrolment_for_join",
+    "follow_up_live_session",
     "get_or_create_live_session",
     "handle_end_callback",
     "handle_recording_ready",
