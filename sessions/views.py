@@ -22,8 +22,10 @@ from . import bbb, services
 from .access import get_live_session_for_user, get_round_for_join
 from .forms import CoViewerForm, ImportForm, MarkForm
 from .models import (
+    AttendanceEvent,
     AttendanceImport,
     AttendanceRecord,
+    AttendanceSource,
     LiveSessionStatus,
 )
 from .resources import AttendanceRecordResource
@@ -237,6 +239,34 @@ class ConsoleMixin(LoginRequiredMixin):
         return reverse("training_sessions:console", kwargs={"round_id": self.round.pk})
 
 
+# The order in which the console names the evidence a participant's attendance rests on.
+EVIDENCE_ORDER = [
+    AttendanceSource.ANALYTICS,
+    AttendanceSource.WEBHOOK,
+    AttendanceSource.POLL,
+    AttendanceSource.JOIN_REDIRECT,
+    AttendanceSource.IMPORT,
+    AttendanceSource.MANUAL,
+]
+
+
+def evidence_by_user(session) -> dict[int, list[str]]:
+    """Which sources saw each participant (one query): the console shows what their
+    attendance rests on, e.g. "BBB meeting poll, Join button" when no report came."""
+    found: dict[int, set[str]] = {}
+    rows = (
+        AttendanceEvent.objects.filter(session=session, user__isnull=False)
+        .values_list("user_id", "source")
+        .distinct()
+    )
+    for user_id, source in rows:
+        found.setdefault(user_id, set()).add(source)
+    return {
+        user_id: [str(AttendanceSource(s).label) for s in EVIDENCE_ORDER if s in sources]
+        for user_id, sources in found.items()
+    }
+
+
 def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
     """Enrolled participants against who is in the meeting now (bounded queries)."""
     enrolments = (
@@ -245,6 +275,7 @@ def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
         .order_by("user__first_name", "user__last_name", "pk")
     )
     records = {r.user_id: r for r in AttendanceRecord.objects.filter(session=session)}
+    evidence = evidence_by_user(session)
     inside = {a.user_id for a in info.attendees} if info else set()
     participants = []
     for enrolment in enrolments:
@@ -261,6 +292,7 @@ def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
                 "status_label": record.get_status_display() if record else "",
                 "minutes": record.minutes_present if record else None,
                 "overridden": record.overridden if record else False,
+                "evidence": evidence.get(user.pk, []),
             }
         )
     enrolled_ids = {str(p["id"]) for p in participants}
@@ -281,6 +313,7 @@ def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
 class ConsoleView(ConsoleMixin, View):
     def get(self, request, round_id):
         data = roster(self.session, info=None)
+        ended = self.session.status == LiveSessionStatus.ENDED
         return render(
             request,
             "training_sessions/console.html",
@@ -288,6 +321,7 @@ class ConsoleView(ConsoleMixin, View):
                 "round": self.round,
                 "session": self.session,
                 "roster": data,
+                "analytics_received": ended and services.analytics_received(self.session),
                 "mark_form": MarkForm(session=self.session),
                 "co_viewer_form": CoViewerForm(session=self.session),
                 "import_form": ImportForm(),

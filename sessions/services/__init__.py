@@ -50,7 +50,7 @@ from .dashboard_import import (
     preview_dashboard_import,
     upload_dashboard_import,
 )
-from .follow_up import FollowUp, follow_up_live_session
+from .follow_up import FollowUp, analytics_received, follow_up_live_session
 from .meetings import (
     POLL_INTERVAL_SECONDS,
     RUNNING_TRUST_SECONDS,
@@ -82,6 +82,7 @@ __all__ = [
     "JoinDecision",
     "SessionError",
     "absolute",
+    "analytics_received",
     "apply_dashboard_import",
     "apply_meeting_info",
     "callback_urls",

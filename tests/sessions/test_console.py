@@ -60,6 +60,29 @@ def test_the_roster_shows_enrolled_participants_against_who_is_in_the_meeting(
     assert data["status"] == "running"
 
 
+def test_the_console_shows_what_each_participants_attendance_rests_on(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    absent = UserFactory()
+    enrol_participant(user=absent, round_=live_round)
+    session = start_meeting(client, live_round, bbb_emulator)
+    join_meeting(client, live_round, participant, bbb_emulator)
+    bbb_emulator.advance(600)
+    services.poll_live_session(session=session)
+    client.force_login(live_round.trainer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(console(live_round) + "end/", {"confirm": "on"})
+    data = client.get(console(live_round) + "roster/").json()
+    rests_on = {p["email"]: p["evidence"] for p in data["participants"]}
+    assert rests_on == {
+        participant.email: ["การตรวจสอบห้องประชุม BBB", "ปุ่มเข้าห้องอบรม"],
+        absent.email: [],
+    }
+    page = client.get(console(live_round)).content.decode()
+    assert "การตรวจสอบห้องประชุม BBB, ปุ่มเข้าห้องอบรม" in page
+    assert 'data-analytics-received="false"' in page
+
+
 def test_the_roster_still_answers_when_bbb_is_down(client, live_round, participant, bbb_emulator):
     start_meeting(client, live_round, bbb_emulator)
     bbb_emulator.fault("getMeetingInfo", "http500")
