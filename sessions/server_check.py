@@ -102,7 +102,8 @@ def check_server(
                 add(
                     FAIL,
                     _(
-                        "Scalelite accepts sha1, sha256 or sha512 only: change BBB_CHECKSUM_ALGORITHM."
+                        "Scalelite accepts sha1, sha256 or sha512 only: change "
+                        "BBB_CHECKSUM_ALGORITHM."
                     ),
                 )
             else:
