@@ -6,6 +6,7 @@ anyone noticing. DLA administrators read them here, with what to do, in Thai."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
@@ -63,6 +64,18 @@ class DLAViewOnlyPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission([a for a in actions if a == "view"])
 
 
+class CallbackDeliveryInspectView(InspectView):
+    """The delivery with what to do about it first."""
+
+    def get_field_label(self, field_name, field):
+        if field_name == "advice":
+            return str(_("What to do"))
+        return super().get_field_label(field_name, field)
+
+    def get_advice_display_value(self):
+        return advice_for(self.object)
+
+
 class CallbackDeliveryViewSet(ModelViewSet):
     model = CallbackDelivery
     icon = "warning"
@@ -72,7 +85,8 @@ class CallbackDeliveryViewSet(ModelViewSet):
     inspect_view_enabled = True
     list_filter = ["outcome", "kind"]
     ordering = ["-received_at"]
-    inspect_view_fields = ["received_at", "kind", "outcome", "session", "detail", "body"]
+    inspect_view_class = CallbackDeliveryInspectView
+    inspect_view_fields = ["advice", "received_at", "kind", "outcome", "session", "detail", "body"]
     # Nobody may add or edit (DLAViewOnlyPolicy); Wagtail still wants the form's fields.
     form_fields = ["detail"]
 
