@@ -1,4 +1,3 @@
-import json
 import logging
 
 from django.contrib import messages
@@ -9,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.access import is_dla_admin, is_trainer
@@ -21,6 +19,7 @@ from courses.progress import join_blockers
 from . import bbb, services
 from .access import get_live_session_for_user, get_round_for_join
 from .forms import CoViewerForm, ImportForm, MarkForm
+from .join_errors import read_bbb_errors
 from .models import (
     AttendanceEvent,
     AttendanceImport,
@@ -34,74 +33,6 @@ logger = logging.getLogger(__name__)
 
 STATUS_CACHE_SECONDS = 5
 ROSTER_CACHE_SECONDS = 5
-# BBB sends everyone holding a stale link back at once (ended, restarted): the first of them
-# asks getMeetingInfo, the others within these seconds read what it stored.
-JOIN_REFRESH_SECONDS = 10
-# BBB's ?errors= is a short JSON list ([{"key": ..., "message": ...}]): anything much longer
-# or deeper is not from BBB and is not parsed.
-MAX_ERRORS_LENGTH = 2000
-MAX_ERRORS_SHOWN = 5
-
-# BBB's join error keys (errorRedirectUrl ?errors=[...]) in Thai.
-BBB_JOIN_ERRORS = {
-    "meetingForciblyEnded": gettext_lazy("The meeting has already ended."),
-    "mismatchCreateTimeParam": gettext_lazy("The meeting was restarted. Please press Join again."),
-    "invalidMeetingIdentifier": gettext_lazy(
-        "The meeting is not open yet. Please press Join again."
-    ),
-    "maxParticipantsReached": gettext_lazy("The meeting is full."),
-}
-JOIN_FAILED = gettext_lazy("The meeting could not be joined. Please try again.")
-
-
-def bbb_join_errors(raw: str, *, ended: bool = False) -> list[str]:
-    """BBB's join errors (``?errors=[{"key": ...}]``) as Thai messages, each once.
-
-    ``invalidMeetingIdentifier`` is what a 3.0 server answers for a meeting that ended (it is
-    removed at once): when our session has ended, it says so. Whatever else arrives (not
-    JSON, too long, too deep, not a list) is one generic message."""
-    if not raw:
-        return []
-    if len(raw) > MAX_ERRORS_LENGTH:
-        return [str(JOIN_FAILED)]
-    try:
-        items = json.loads(raw)
-    except (ValueError, RecursionError):
-        return [str(JOIN_FAILED)]
-    if not isinstance(items, list):
-        return [str(JOIN_FAILED)]
-    messages = []
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        key = item.get("key", "")
-        if ended and key == "invalidMeetingIdentifier":
-            key = "meetingForciblyEnded"
-        message = str(
-            BBB_JOIN_ERRORS.get(key, JOIN_FAILED) if isinstance(key, str) else JOIN_FAILED
-        )
-        if message not in messages:
-            messages.append(message)
-    return messages[:MAX_ERRORS_SHOWN] or [str(JOIN_FAILED)]
-
-
-def read_bbb_errors(request, session) -> list[str]:
-    """BBB sent the browser back with ``?errors=`` (ended, restarted...): the Thai messages,
-    after asking BBB once more at once. Every page BBB may send people to reads this: the join
-    page (our ``errorRedirectUrl``) and the live-session page (our ``logoutURL``, where
-    servers before BBB PR #22167/#21654 send validation errors, and 2.6 all of them)."""
-    raw = request.GET.get("errors", "")
-    if not raw:
-        return []
-    refresh_key = f"training_sessions:join-refresh:{session.meeting_id}"
-    if cache.add(refresh_key, True, JOIN_REFRESH_SECONDS):
-        try:
-            services.meeting_is_running(session=session, now=timezone.now(), force=True)
-        except bbb.BBBError as error:
-            logger.warning("Status refresh failed for round %s: %s", session.round_id, error)
-    else:
-        session.refresh_from_db(fields=["status", "status_checked_at"])
-    return bbb_join_errors(raw, ended=session.status == LiveSessionStatus.ENDED)
 
 
 def bbb_error_response(request, *, round_, error: bbb.BBBError, retry_url: str, status=503):
