@@ -7,6 +7,7 @@ import json
 from urllib.parse import quote
 
 from .core import failed, xml_response
+from .profiles import ALWAYS_REDIRECTED_ERRORS
 from .state import Emulator, Meeting
 from .web import (
     API_PREFIX,
@@ -21,19 +22,31 @@ from .web import (
 )
 
 
+def _minutes(value: str | None) -> float | None:
+    """A per-meeting meetingExpire… parameter; None (the server default) when absent."""
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
 class MeetingCalls:
     """Handlers for ``EmulatorApp.api``; each returns XML bytes or a Response."""
 
     emulator: Emulator
 
     def version(self, request: Request) -> bytes:
+        config = self.emulator.config
+        if config["scalelite"]:
+            # Scalelite answers for itself: no BBB version, no API URLs.
+            return xml_response([("returncode", "SUCCESS"), ("version", "2.0")])
         items = [
             ("returncode", "SUCCESS"),
             ("version", "2.0"),
             ("apiVersion", "2.0"),
-            ("bbbVersion", "3.0.0" if self.emulator.config["version"] == "3.0" else "2.7.0"),
+            ("bbbVersion", f"{config['version']}.0" if config["reveal_bbb_version"] else ""),
         ]
-        if self.emulator.config["version"] == "3.0":
+        if config["version"] == "3.0":
             items += [
                 ("apiUrl", request.base_url + API_PREFIX),
                 ("graphqlWebsocketUrl", request.base_url.replace("http", "ws", 1) + "/graphql"),
@@ -60,6 +73,11 @@ class MeetingCalls:
             same = (not attendee_pw or attendee_pw == existing.attendee_pw) and (
                 not moderator_pw or moderator_pw == existing.moderator_pw
             )
+            if emulator.config["random_passwords_per_create"]:
+                # 2.6 drew new random passwords for this create: they never match.
+                same = attendee_pw == existing.attendee_pw and moderator_pw == (
+                    existing.moderator_pw
+                )
             if not same:
                 return failed("idNotUnique", MSG["idNotUnique"])
             return self.create_reply(existing, "duplicateWarning", MSG["duplicateWarning"])
@@ -93,6 +111,8 @@ class MeetingCalls:
             metadata=metadata,
             keep_events=_bool(params.get("meetingKeepEvents")) or _bool(params.get("keepEvents")),
             modules=modules,
+            expire_no_join_min=_minutes(params.get("meetingExpireIfNoUserJoinedInMinutes")),
+            expire_last_left_min=_minutes(params.get("meetingExpireWhenLastUserLeftInMinutes")),
         )
         return self.create_reply(meeting, "", "")
 
@@ -118,10 +138,13 @@ class MeetingCalls:
         )
 
     def join_error(self, request: Request, params: dict, key: str, meeting=None) -> Response:
+        """A 302 with ``errors=[…]`` to errorRedirectUrl when the server honours it for this
+        error, else the join's logoutURL (never the create's, BBB#23380), else the default."""
+        mode = self.emulator.config["error_redirect"]
+        honoured = mode == "all" or (mode == "partial" and key in ALWAYS_REDIRECTED_ERRORS)
         target = (
-            params.get("errorRedirectUrl")
+            (params.get("errorRedirectUrl") if honoured else "")
             or params.get("logoutURL")
-            or (meeting.logout_url if meeting else "")
             or self.emulator.config["default_logout_url"]
         )
         errors = json.dumps([{"key": key, "message": MSG.get(key, key)}])
@@ -136,6 +159,9 @@ class MeetingCalls:
         if not meeting_id:
             return self.join_error(request, params, "missingParamMeetingID")
         meeting = emulator.find_meeting(meeting_id)
+        if meeting is None and emulator.config["scalelite"]:
+            # Scalelite answers the browser itself: raw XML, no redirect at all.
+            return failed("notFound", MSG["scaleliteNotFound"])
         if meeting is None:
             return self.join_error(request, params, "invalidMeetingIdentifier")
         if meeting.forcibly_ended:
@@ -198,7 +224,7 @@ class MeetingCalls:
         url = f"{request.base_url}/html5client/{page}?sessionToken={session.token}"
         if emulator.config["auto_enter_on_join"] and guest_status == "ALLOW":
             emulator.enter(meeting, session)
-        if not _bool(params.get("redirect"), True):
+        if emulator.config["redirect_false"] and not _bool(params.get("redirect"), True):
             return xml_response(
                 [
                     ("returncode", "SUCCESS"),
@@ -220,7 +246,8 @@ class MeetingCalls:
         return xml_response([("returncode", "SUCCESS"), ("running", running)])
 
     def meeting_items(self, meeting: Meeting) -> list:
-        attendees = meeting.attendees()
+        # Users who left stay listed until usersTimeout.
+        attendees = meeting.listed(self.emulator.now(), self.emulator.users_timeout_ms)
         return [
             ("meetingName", meeting.name),
             ("meetingID", meeting.meeting_id),

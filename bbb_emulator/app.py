@@ -94,6 +94,9 @@ class EmulatorApp(MeetingCalls, RecordingAndHookCalls, ClientAndControl):
         emulator = self.emulator
         if call == "":
             return xml(self.version(request))
+        if emulator.config["scalelite"] and call.startswith("hooks/"):
+            # Scalelite has no hooks/* routes: Rails answers 404.
+            return html("<h1>Not Found</h1>", "404 Not Found")
         overlap = {k for k, _ in request.query_params} & {k for k, _ in request.body_params}
         if overlap and request.raw_query:
             return xml(failed("checksumError", MSG["checksumError"]))

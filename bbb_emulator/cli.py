@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from .profiles import PROFILE_NAMES
 from .server import RunningEmulator
 
 
@@ -27,7 +28,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="send",
         help="send callbacks to the platform, or only record them",
     )
-    parser.add_argument("--bbb-version", choices=["2.7", "3.0"], default="3.0")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILE_NAMES,
+        default=None,
+        help="behave like this kind of server (default: a current, patched BBB)",
+    )
+    parser.add_argument(
+        "--bbb-version",
+        choices=["2.6", "2.7", "3.0"],
+        default=None,
+        help="the version the server reports (default: the profile's, else 3.0)",
+    )
     parser.add_argument(
         "--default-logout-url",
         default=None,
@@ -42,22 +54,26 @@ def serve(
     port: int,
     secret: str,
     callback_mode: str = "send",
-    bbb_version: str = "3.0",
+    profile: str | None = None,
+    bbb_version: str | None = None,
     default_logout_url: str = "http://127.0.0.1/",
     verbose: bool = False,
     announce: Callable[[str], None] = print,
 ) -> None:
     """Listen, announce the API's URL (the socket is bound by then), serve until Ctrl-C."""
+    extra = {"version": bbb_version} if bbb_version else {}
     emulator = RunningEmulator(
         host=host,
         port=port,
         secret=secret,
         callback_mode=callback_mode,
-        version=bbb_version,
+        profile=profile or "",
         default_logout_url=default_logout_url,
         verbose=verbose,
+        **extra,
     )
-    announce(f"BigBlueButton emulator on {emulator.url}")
+    label = f" ({profile})" if profile else ""
+    announce(f"BigBlueButton emulator{label} on {emulator.url}")
     try:
         emulator.serve_forever()
     except KeyboardInterrupt:
@@ -85,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         port=options.port,
         secret=options.secret,
         callback_mode=options.callback_mode,
+        profile=options.profile,
         bbb_version=options.bbb_version,
         default_logout_url=options.default_logout_url or "http://127.0.0.1/",
         verbose=options.verbose,

@@ -35,6 +35,11 @@ class ClientAndControl:
         if page == "leave" and request.method == "POST":
             emulator.leave(meeting, session)
             return redirect(logout)
+        if page == "record" and request.method == "POST":
+            # A moderator pressed Record: only then will the meeting have a recording.
+            if session.role == "MODERATOR" and session.present and meeting.record:
+                meeting.recording_marks = True
+            return redirect(f"/html5client/join?sessionToken={session.token}")
         if meeting.ended:
             body = (
                 f"<p>การประชุม <strong>{html_escape(meeting.name)}</strong> สิ้นสุดแล้ว</p>"
@@ -66,11 +71,23 @@ class ClientAndControl:
 <dt>บทบาท</dt><dd data-identifier="role">{role}</dd></dl>
 <h2>ผู้อยู่ในห้อง ({len(meeting.attendees())} คน)</h2>
 <ul class="attendees">{people}</ul>
+{self._record_button(meeting, session)}
 <form method="post" action="/html5client/leave?sessionToken={session.token}">
 <button type="submit">ออกจากห้อง</button></form>
 <p class="note">หน้านี้เป็นห้องประชุมจำลอง (BigBlueButton emulator) สำหรับการพัฒนาและทดสอบ</p>
 """
         return html(_page(meeting.name, body))
+
+    @staticmethod
+    def _record_button(meeting: Meeting, session: Session) -> str:
+        if not meeting.record or session.role != "MODERATOR":
+            return ""
+        if meeting.recording_marks:
+            return '<p class="recording" data-recording="true">● กำลังบันทึกการอบรม</p>'
+        return (
+            f'<form method="post" action="/html5client/record?sessionToken={session.token}">'
+            '<button type="submit" class="record">เริ่มบันทึกการอบรม</button></form>'
+        )
 
     # --- Test control (/_emulator/) ---------------------------------------------------------
 
@@ -100,8 +117,10 @@ class ClientAndControl:
         if parts == ["state"]:
             return json_response(emulator.dump())
         if parts == ["config"] and method == "POST":
-            emulator.config.update(data)
-            return json_response(emulator.config)
+            try:
+                return json_response(emulator.configure(data))
+            except ValueError as error:
+                return json_response({"error": str(error)}, "400 Bad Request")
         if parts == ["clock"] and method == "POST":
             if "now_ms" in data:
                 emulator.clock.set(int(data["now_ms"]))

@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import quote_plus
 from xml.sax.saxutils import escape
 
@@ -82,12 +82,22 @@ def java_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
 
 
-def analytics_time(ms: int, style: str) -> str:
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
+def utc_offset(text: str) -> timezone:
+    """``"+07:00"`` (or ``"+0700"``, ``"Z"``) as a fixed time zone."""
+    match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", text.strip())
+    if text.strip() in ("Z", "") or match is None:
+        return UTC
+    sign = -1 if match.group(1) == "-" else 1
+    return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
+
+
+def analytics_time(ms: int, style: str, offset: str = "+00:00") -> str:
+    """A time as bbbevents writes it, in the server's own UTC offset."""
+    moment = datetime.fromtimestamp(ms / 1000, tz=utc_offset(offset))
     if style == "legacy":
-        return moment.strftime("%Y-%m-%d %H:%M:%S %z")
-    # bbbevents keeps whole seconds: "2025-05-23T11:06:25.000+00:00".
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + ".000+00:00"
+        return moment.strftime("%Y-%m-%d %H:%M:%S %z")  # "2023-08-07 14:06:14 -0300"
+    # ISO with milliseconds: "2025-05-23T18:06:25.000+07:00".
+    return moment.isoformat(timespec="milliseconds")
 
 
 # --- Checksums ------------------------------------------------------------------------

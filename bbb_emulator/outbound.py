@@ -38,23 +38,30 @@ class OutboundCalls:
             return
         token = jwt_encode(
             {"meeting_id": recording.meeting_id, "record_id": recording.record_id},
-            self.secret,
-            "HS256",
+            self.config["recording_secret"] or self.secret,
+            self.config["recording_jwt_algorithm"],
         )
-        self.outbound.add(
-            kind="recording_ready",
-            method="POST",
-            url=url,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-            body=urlencode({"signed_parameters": token}),
-            mode=self.config["callback_mode"],
-            meta={"recordID": recording.record_id},
-        )
+        # BBB's post-publish script runs once per playback format: one callback each.
+        for fmt in recording.formats or [{"type": "presentation"}]:
+            self.outbound.add(
+                kind="recording_ready",
+                method="POST",
+                url=url,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                body=urlencode({"signed_parameters": token}),
+                mode=self.config["callback_mode"],
+                meta={"recordID": recording.record_id, "format": fmt.get("type", "")},
+            )
 
     # --- Analytics callback ----------------------------------------------------------------
 
     def analytics_payload(self, meeting: Meeting) -> dict:
         style = self.config["analytics_time_format"]
+        offset = self.config["server_utc_offset"]
+
+        def stamp(ms: int) -> str:
+            return analytics_time(ms, style, offset)
+
         finish = meeting.end_time or self.now()
         attendees: dict[str, dict] = {}
         for session in meeting.sessions:
@@ -78,15 +85,15 @@ class OutboundCalls:
                         "poll_votes": 0,
                         "talk_time": 0,
                     },
-                    "sessions": {},
+                    "sessions": [],
                 },
             )
             if style == "iso":
                 entry.setdefault("userdata", session.customdata)
             left = session.left_at or finish
             entry["moderator"] = entry["moderator"] or session.role == "MODERATOR"
-            entry["joins"].append(analytics_time(session.entered_at, style))
-            entry["leaves"].append(analytics_time(left, style))
+            entry["joins"].append(stamp(session.entered_at))
+            entry["leaves"].append(stamp(left))
             entry["duration"] += (left - session.entered_at) // 1000
             engagement = entry["engagement"]
             engagement["chats"] += session.chats
@@ -96,24 +103,13 @@ class OutboundCalls:
             engagement["poll_votes"] += session.poll_votes
             engagement["talk_time"] += session.talk_time_s
             event = {"userid": session.internal_user_id, "ext_userid": session.external_user_id}
-            entry["sessions"][session.internal_user_id] = {
-                "joins": [
-                    {
-                        **event,
-                        "timestamp": analytics_time(session.entered_at, style),
-                        "event": "join",
-                        "remove": False,
-                    }
-                ],
-                "lefts": [
-                    {
-                        **event,
-                        "timestamp": analytics_time(left, style),
-                        "event": "left",
-                        "remove": False,
-                    }
-                ],
-            }
+            # An array in bbbevents 2.0 (an object keyed by internal user ID in some builds).
+            entry["sessions"].append(
+                {
+                    "joins": [{**event, "timestamp": stamp(session.entered_at), "event": "join"}],
+                    "lefts": [{**event, "timestamp": stamp(left), "event": "left"}],
+                }
+            )
         for entry in attendees.values():
             ext = entry["ext_user_id"]
             if self.config["analytics_int_user_ids"] and ext.isdigit():
@@ -126,8 +122,8 @@ class OutboundCalls:
                 "meeting_name": meeting.name,
             },
             "duration": (finish - meeting.start_time) // 1000,
-            "start": analytics_time(meeting.start_time, style),
-            "finish": analytics_time(finish, style),
+            "start": stamp(meeting.start_time),
+            "finish": stamp(finish),
             "attendees": list(attendees.values()),
             "files": ["default.pdf"],
             "polls": [],
@@ -142,13 +138,29 @@ class OutboundCalls:
         }
         if style == "iso":
             payload["custom"] = {}
+        if self.config["scalelite"]:
+            # Scalelite re-posts Rails' params: the report plus its own keys.
+            payload.update(
+                customer="scalelite",
+                format="xml",
+                controller="bigbluebutton_api",
+                action="analytics_callback",
+            )
         return payload
 
     def send_analytics(self, meeting: Meeting) -> dict:
         payload = self.analytics_payload(meeting)
         url = meeting.metadata.get("analytics-callback-url")
+        # A node may sign with a secret other than the API's (BBB#21453). Scalelite checks
+        # the node's token, drops the report when it fails (nothing reaches the platform),
+        # and signs again with its own secret, the platform's.
+        secret = self.config["analytics_secret"] or self.secret
+        if self.config["scalelite"]:
+            if secret != self.secret:
+                return payload
+            secret = self.secret
         if url:
-            token = jwt_encode({"exp": self.now() // 1000 + 86400}, self.secret, "HS512")
+            token = jwt_encode({"exp": self.now() // 1000 + 86400}, secret, "HS512")
             self.outbound.add(
                 kind="analytics",
                 method="POST",
@@ -205,15 +217,22 @@ class OutboundCalls:
                     "timestamp": now,
                 }
             )
-            checksum = hashlib.sha1(  # noqa: S324 - bbb-webhooks' default
-                f"{hook.callback_url}{body}{self.secret}".encode()
-            ).hexdigest()
-            separator = "&" if "?" in hook.callback_url else "?"
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+            url = hook.callback_url
+            if self.config["webhook_bearer"]:
+                headers["Authorization"] = f"Bearer {self.secret}"  # auth2_0: no checksum
+            else:
+                checksum = hashlib.new(
+                    self.config["webhook_checksum_algorithm"],
+                    f"{hook.callback_url}{body}{self.secret}".encode(),
+                ).hexdigest()
+                separator = "&" if "?" in hook.callback_url else "?"
+                url = f"{hook.callback_url}{separator}checksum={checksum}"
             self.outbound.add(
                 kind="webhook",
                 method="POST",
-                url=f"{hook.callback_url}{separator}checksum={checksum}",
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                url=url,
+                headers=headers,
                 body=body,
                 mode=self.config["callback_mode"],
                 meta={"event": event_id, "hookID": hook.hook_id},

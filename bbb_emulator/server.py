@@ -47,7 +47,13 @@ class RunningEmulator:
                 self.emulator.tick()
 
     def start(self) -> RunningEmulator:
-        serve = threading.Thread(target=self.server.serve_forever, name="bbb-emulator", daemon=True)
+        # A short poll interval: stop() (shutdown) waits for it, once per test.
+        serve = threading.Thread(
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="bbb-emulator",
+            daemon=True,
+        )
         serve.start()
         self._threads.append(serve)
         if self.emulator.clock.mode == "system":

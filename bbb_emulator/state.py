@@ -10,11 +10,12 @@ import random
 import secrets
 import string
 from collections import Counter
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from .core import Clock, Outbound, Timers
 from .outbound import OutboundCalls
+from .profiles import profile_config
+from .records import Hook, Meeting, Recording, Session
 
 LOWER_ALNUM = string.ascii_lowercase + string.digits
 ALNUM = string.ascii_letters + string.digits
@@ -32,126 +33,42 @@ DEFAULT_CONFIG = {
     "analytics_time_format": "iso",  # iso | legacy
     "analytics_delay_s": 0,  # real servers: minutes after the end
     "end_callback_delay_s": 0,
-    "analytics_int_user_ids": True,
+    # bbbevents writes ext_user_id as a string; True imitates builds that sent numbers.
+    "analytics_int_user_ids": False,
+    # Analytics times carry the server's own UTC offset ("+07:00" for a server in Thailand).
+    "server_utc_offset": "+07:00",
     "webhook_domain": "127.0.0.1",
+    "webhook_checksum_algorithm": "sha1",  # bbb-webhooks' hookChecksumAlgorithm
+    "webhook_bearer": False,  # bbb-webhooks' auth2_0: "Authorization: Bearer <secret>"
     "outbound_timeout_s": 5,
+    # --- What differs between servers (see profiles.py) ---
+    "profile": "",
+    # Where join errors go: all honour errorRedirectUrl | partial (unpatched 2.7: only
+    # ALWAYS_REDIRECTED_ERRORS) | none (2.6: no errorRedirectUrl).
+    "error_redirect": "all",
+    "redirect_false": True,  # join's redirect=false gives XML (2.7+)
+    "random_passwords_per_create": False,  # 2.6: a repeated create answers idNotUnique
+    "max_user_concurrent_accesses": 0,  # 3.0: 3
+    "reveal_bbb_version": True,  # 3.0: allowRevealOfBBBVersion=false
+    "scalelite": False,  # unknown join -> raw XML notFound, no hooks/*
+    # A user who left stays listed (and the meeting running) this long (usersTimeout).
+    "users_timeout_s": 60,
+    "playback_formats": ["presentation", "video"],  # one recording-ready callback each
+    "recording_jwt_algorithm": "HS256",  # Scalelite: HS512
+    # The secrets the callbacks are signed with when they differ from the API's (BBB#21453:
+    # some releases signed the analytics JWT with the packaged secret). "" = the API secret.
+    "analytics_secret": "",
+    "recording_secret": "",
 }
+
+
+def build_config(config: dict) -> dict:
+    """The defaults, then the named profile's keys, then the keys given one by one."""
+    return {**DEFAULT_CONFIG, **profile_config(config.get("profile")), **config}
 
 
 def _token(length: int, alphabet: str = LOWER_ALNUM) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
-
-
-@dataclass
-class Session:
-    """One join: a browser tab or device of one user."""
-
-    token: str
-    auth_token: str
-    internal_user_id: str
-    external_user_id: str
-    full_name: str
-    role: str
-    guest: bool = False
-    guest_status: str = "ALLOW"
-    is_presenter: bool = False
-    is_listening_only: bool = True
-    has_joined_voice: bool = False
-    has_video: bool = False
-    customdata: dict = field(default_factory=dict)
-    logout_url: str = ""
-    entered_at: int | None = None
-    left_at: int | None = None
-    chats: int = 0
-    talks: int = 0
-    talk_time_s: int = 0
-    raisehand: int = 0
-    emojis: int = 0
-    poll_votes: int = 0
-    webcam_since: int | None = None
-    webcam_ms: int = 0
-
-    @property
-    def present(self) -> bool:
-        return self.entered_at is not None and self.left_at is None
-
-    def as_dict(self) -> dict:
-        return {
-            "sessionToken": self.token,
-            "internalUserID": self.internal_user_id,
-            "userID": self.external_user_id,
-            "fullName": self.full_name,
-            "role": self.role,
-            "guest": self.guest,
-            "guestStatus": self.guest_status,
-            "enteredAt": self.entered_at,
-            "leftAt": self.left_at,
-            "present": self.present,
-        }
-
-
-@dataclass
-class Meeting:
-    meeting_id: str
-    internal_id: str
-    name: str
-    create_time: int
-    voice_bridge: str
-    attendee_pw: str
-    moderator_pw: str
-    dial_number: str = "613-555-1234"
-    welcome: str = ""
-    record: bool = False
-    auto_start_recording: bool = False
-    allow_start_stop_recording: bool = True
-    duration: int = 0
-    max_participants: int = 0
-    logout_url: str = ""
-    guest_policy: str = "ALWAYS_ACCEPT"
-    metadata: dict = field(default_factory=dict)
-    keep_events: bool = False
-    running: bool = False
-    has_user_joined: bool = False
-    forcibly_ended: bool = False
-    start_time: int = 0
-    end_time: int = 0
-    recording_marks: bool = False
-    ended_reason: str = ""
-    removed: bool = False
-    modules: str = ""
-    sessions: list[Session] = field(default_factory=list)
-    event_log: list[dict] = field(default_factory=list)
-
-    @property
-    def ended(self) -> bool:
-        return self.end_time > 0
-
-    def attendees(self) -> list[Session]:
-        return [s for s in self.sessions if s.present and s.guest_status == "ALLOW"]
-
-
-@dataclass
-class Recording:
-    record_id: str
-    meeting_id: str
-    internal_meeting_id: str
-    name: str
-    state: str = "processing"
-    published: bool = False
-    start_time: int = 0
-    end_time: int = 0
-    participants: int = 0
-    metadata: dict = field(default_factory=dict)
-    formats: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class Hook:
-    hook_id: int
-    callback_url: str
-    meeting_id: str = ""
-    event_ids: list[str] = field(default_factory=list)
-    raw: bool = False
 
 
 class Emulator(OutboundCalls):
@@ -160,7 +77,7 @@ class Emulator(OutboundCalls):
 
         self.lock = threading.RLock()
         self.release = threading.Event()  # set on reset/stop: frees "timeout" faults
-        self.initial_config = {**DEFAULT_CONFIG, **config}
+        self.initial_config = build_config(config)
         self.config = dict(self.initial_config)
         clock_mode = self.config.pop("clock", "system")
         self.clock = Clock(clock_mode, self.config.pop("now_ms", None))
@@ -190,9 +107,30 @@ class Emulator(OutboundCalls):
 
         self.release = threading.Event()
 
+    def configure(self, changes: dict) -> dict:
+        """``POST /_emulator/config``: a ``profile`` key lays that profile's keys over the
+        defaults first (the secret, clock and callback mode stay)."""
+        if "profile" in changes:
+            kept = {
+                k: self.config[k]
+                for k in ("secret", "default_logout_url", "callback_mode", "outbound_timeout_s")
+            }
+            self.config = {
+                k: v
+                for k, v in build_config({"profile": changes["profile"]}).items()
+                if k not in {"clock", "now_ms"}
+            }
+            self.config.update(kept)
+        self.config.update({k: v for k, v in changes.items() if k != "profile"})
+        return self.config
+
     @property
     def secret(self) -> str:
         return self.config["secret"]
+
+    @property
+    def users_timeout_ms(self) -> int:
+        return int(float(self.config["users_timeout_s"]) * 1000)
 
     def now(self) -> int:
         return self.clock.now_ms()
@@ -251,7 +189,10 @@ class Emulator(OutboundCalls):
         )
         self.meetings[meeting_id] = meeting
         self.by_internal[internal_id] = meeting
-        expire_ms = int(float(self.config["expire_no_join_min"]) * 60_000)
+        no_join_min = meeting.expire_no_join_min
+        if no_join_min is None:
+            no_join_min = self.config["expire_no_join_min"]
+        expire_ms = int(float(no_join_min) * 60_000)
         self.timers.schedule(
             create_time + expire_ms, "expire-no-join", lambda: self._expire_if_nobody(meeting)
         )
@@ -313,6 +254,16 @@ class Emulator(OutboundCalls):
         if meeting.ended or session.guest_status != "ALLOW" or session.entered_at is not None:
             return session.present
         now = self.now()
+        limit = int(self.config["max_user_concurrent_accesses"] or 0)
+        if limit and session.external_user_id != session.internal_user_id:
+            same_user = [
+                s
+                for s in meeting.attendees()
+                if s.external_user_id == session.external_user_id and s is not session
+            ]
+            # maxUserConcurrentAccesses: the oldest session of that user is ended.
+            for oldest in same_user[: max(0, len(same_user) - limit + 1)]:
+                self.leave(meeting, oldest)
         session.entered_at = now
         if session.role == "MODERATOR" and not any(
             s.is_presenter for s in meeting.attendees() if s is not session
@@ -333,10 +284,23 @@ class Emulator(OutboundCalls):
             session.webcam_since = None
         self.emit(meeting, "user-left", {"user": self._user_attributes(session)})
         if not meeting.attendees() and not meeting.ended:
-            delay = int(float(self.config["expire_last_left_min"]) * 60_000)
+            # The user stays listed, and the meeting running, until usersTimeout; the
+            # meeting expires meetingExpireWhenLastUserLeftInMinutes after that.
+            timeout = self.users_timeout_ms
+            self.timers.schedule(
+                now + timeout, "users-timeout", lambda: self._stop_running_if_empty(meeting)
+            )
+            last_left_min = meeting.expire_last_left_min
+            if last_left_min is None:
+                last_left_min = self.config["expire_last_left_min"]
+            delay = timeout + int(float(last_left_min) * 60_000)
             self.timers.schedule(
                 now + delay, "expire-last-left", lambda: self._expire_if_empty(meeting)
             )
+
+    def _stop_running_if_empty(self, meeting: Meeting) -> None:
+        if not meeting.listed(self.now(), self.users_timeout_ms):
+            meeting.running = False
 
     def end_meeting(self, meeting: Meeting, *, reason: str = "api") -> None:
         """The end sequence of the Emulator spec (steps 1-7)."""
@@ -383,8 +347,12 @@ class Emulator(OutboundCalls):
             else:
                 send_end_callback()
         ttl_ms = int(float(self.config["ended_meeting_ttl_s"]) * 1000)
-        self.timers.schedule(now + ttl_ms, "remove", lambda: self._remove(meeting))
-        if meeting.record:
+        if ttl_ms <= 0:
+            self._remove(meeting)  # 3.0: gone as soon as the end is processed
+        else:
+            self.timers.schedule(now + ttl_ms, "remove", lambda: self._remove(meeting))
+        if meeting.record and meeting.recording_marks:
+            # record=true alone makes no playback: a moderator must have pressed Record.
             self.recordings[meeting.internal_id] = Recording(
                 record_id=meeting.internal_id,
                 meeting_id=meeting.meeting_id,
@@ -401,11 +369,12 @@ class Emulator(OutboundCalls):
                 },
                 formats=[
                     {
-                        "type": "presentation",
-                        "url": f"{self.public_url}/playback/presentation/2.3/{meeting.internal_id}",
+                        "type": kind,
+                        "url": f"{self.public_url}/playback/{kind}/2.3/{meeting.internal_id}",
                         "processingTime": 1000,
                         "length": max(1, (now - meeting.start_time) // 60_000),
                     }
+                    for kind in self.config["playback_formats"]
                 ],
             )
         if meeting.metadata.get("analytics-callback-url") and meeting.keep_events:
@@ -443,6 +412,7 @@ class Emulator(OutboundCalls):
                     "modules": m.modules,
                     "sessions": [s.as_dict() for s in m.sessions],
                     "attendees": [s.external_user_id for s in m.attendees()],
+                    "recordingMarks": m.recording_marks,
                 }
                 for m in self.by_internal.values()
             ],

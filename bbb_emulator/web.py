@@ -29,6 +29,9 @@ MSG = {
         "You have been denied access to this meeting based on the meeting's guest policy"
     ),
     "notFound": "A meeting with that ID does not exist",
+    "scaleliteNotFound": (
+        "We could not find a meeting with that meeting ID - perhaps the meeting is not yet running?"
+    ),
     "idNotUnique": (
         "A meeting already exists with that meeting ID.  Please use a different meeting ID."
     ),

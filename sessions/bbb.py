@@ -206,6 +206,23 @@ def parse_recording(element) -> Recording:
     )
 
 
+@dataclass(frozen=True)
+class ApiVersion:
+    version: str
+    api_version: str
+    bbb_version: str  # "" when the server hides it (3.0's default) or is Scalelite
+    has_bbb_version: bool  # False: no <bbbVersion> at all (Scalelite answers for itself)
+
+
+@dataclass(frozen=True)
+class JoinProbe:
+    """What a browser following a join URL would get (the redirect is not followed)."""
+
+    outcome: str  # "client" (the meeting room), "error" (302 with ?errors=), "xml", "other"
+    location: str = ""
+    message_key: str = ""
+
+
 # --- The client -----------------------------------------------------------------------
 
 
@@ -291,22 +308,29 @@ class BBBClient:
 
     # Calls ------------------------------------------------------------------------------
 
-    def _call(self, call: str, params: dict | None = None):
-        url = self.build_url(call, params)
+    def _get(self, url: str, call: str) -> requests.Response:
         try:
-            response = self.http.get(url, timeout=self.timeout, allow_redirects=False)
+            return self.http.get(url, timeout=self.timeout, allow_redirects=False)
         except requests.Timeout as error:
             raise BBBUnavailable("time-out", call=call) from error
         except requests.RequestException as error:
             raise BBBUnavailable(str(error), call=call) from error
-        if response.status_code != 200:
-            raise BBBUnavailable(f"HTTP {response.status_code}", call=call)
+
+    def _parse(self, response: requests.Response, call: str):
         try:
             root = ElementTree.fromstring(response.content)
         except (ElementTree.ParseError, DefusedXmlException, ValueError) as error:
             raise BBBBadResponse(f"not XML: {response.content[:80]!r}", call=call) from error
         if root.tag != "response" or root.find("returncode") is None:
             raise BBBBadResponse(f"unexpected root <{root.tag}>", call=call)
+        return root
+
+    def _call(self, call: str, params: dict | None = None):
+        url = self.build_url(call, params)
+        response = self._get(url, call)
+        if response.status_code != 200:
+            raise BBBUnavailable(f"HTTP {response.status_code}", call=call)
+        root = self._parse(response, call)
         if _text(root, "returncode") != "SUCCESS":
             raise BBBFailed(
                 _text(root, "message"), message_key=_text(root, "messageKey") or "", call=call
@@ -350,6 +374,40 @@ class BBBClient:
             moderator_pw=_text(root, "moderatorPW"),
             duplicate=_text(root, "messageKey") == "duplicateWarning",
         )
+
+    def api_version(self) -> ApiVersion:
+        """``GET /bigbluebutton/api`` (no checksum): the server's versions."""
+        response = self._get(self.base_url, "version")
+        if response.status_code != 200:
+            raise BBBUnavailable(f"HTTP {response.status_code}", call="version")
+        root = self._parse(response, "version")
+        return ApiVersion(
+            version=_text(root, "version"),
+            api_version=_text(root, "apiVersion"),
+            bbb_version=_text(root, "bbbVersion"),
+            has_bbb_version=root.find("bbbVersion") is not None,
+        )
+
+    def probe_join(self, url: str) -> JoinProbe:
+        """Follow a join URL one step, as a browser would, without entering the meeting
+        room: for ``manage.py bbb_check``."""
+        response = self._get(url, "join")
+        location = response.headers.get("Location", "")
+        if response.status_code in (301, 302, 303, 307):
+            if "errors=" in location:
+                return JoinProbe(outcome="error", location=location)
+            return JoinProbe(outcome="client", location=location)
+        if response.status_code == 200:
+            try:
+                root = self._parse(response, "join")
+            except BBBBadResponse:
+                return JoinProbe(outcome="other")
+            return JoinProbe(outcome="xml", message_key=_text(root, "messageKey"))
+        return JoinProbe(outcome="other", message_key=f"HTTP {response.status_code}")
+
+    def list_hooks(self) -> int:
+        """``hooks/list`` (bbb-webhooks): the number of hooks registered."""
+        return len(self._call("hooks/list").findall("hooks/hook"))
 
     def is_meeting_running(self, *, meeting_id: str) -> bool:
         return _bool(self._call("isMeetingRunning", {"meetingID": meeting_id}), "running")

@@ -1,7 +1,9 @@
 """Server-to-server callbacks from BigBlueButton (no language prefix, no CSRF, no login).
 
-Each one is verified first: a forged call gets 401 and nothing is stored. A verified call
-we cannot read gets 400 and its body is kept (CallbackDelivery, outcome "malformed").
+Each one is verified first: a call whose signature fails gets 401, changes nothing and is
+kept as "rejected" (a bounded number: BBB never retries, so a server signing with another
+secret must show in the admin). A verified call we cannot read gets 400 and its body is
+kept (CallbackDelivery, outcome "malformed").
 Replays change nothing (a processed callback is stored once per meeting instance).
 """
 
@@ -24,7 +26,7 @@ from .evidence import (
     parse_webhook_events,
     verify_analytics_token,
     verify_recording_token,
-    verify_webhook_checksum,
+    verify_webhook,
 )
 from .models import CallbackKind, CallbackOutcome, LiveSession
 
@@ -81,7 +83,10 @@ def analytics_callback(request):
         verify_analytics_token(request.headers.get("Authorization", ""), settings.BBB_SECRET)
         report = parse_analytics(request.body)
     except ForgedCallback as error:
-        logger.warning("Forged BBB analytics callback: %s", error)
+        logger.warning("Rejected BBB analytics callback: %s", error)
+        services.record_rejected_callback(
+            kind=CallbackKind.ANALYTICS, body=_body(request), detail=str(error)
+        )
         return _text(401, "invalid token")
     except MalformedCallback as error:
         services.record_malformed_callback(
@@ -93,12 +98,19 @@ def analytics_callback(request):
         return _text(410, "unknown meeting")
     if outcome == CallbackOutcome.DUPLICATE:
         return _text(202, "Already processed.")
+    if report.set_aside:
+        logger.warning(
+            "BBB analytics for %s: %s attendee(s) set aside",
+            report.meeting_id,
+            len(report.set_aside),
+        )
+        return _text(202, f"Accepted; {len(report.set_aside)} attendee(s) set aside.")
     return _text(202, "Accepted.")
 
 
 @csrf_exempt
 def recording_ready_callback(request):
-    """POST (or GET) ``signed_parameters`` = JWT HS256 {meeting_id, record_id}."""
+    """POST (or GET) ``signed_parameters`` = JWT HS256 or HS512 {meeting_id, record_id}."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     data = request.POST if request.method == "POST" else request.GET
@@ -106,7 +118,10 @@ def recording_ready_callback(request):
     try:
         claims = verify_recording_token(token, settings.BBB_SECRET)
     except ForgedCallback as error:
-        logger.warning("Forged BBB recording-ready callback: %s", error)
+        logger.warning("Rejected BBB recording-ready callback: %s", error)
+        services.record_rejected_callback(
+            kind=CallbackKind.RECORDING_READY, body=token, detail=str(error)
+        )
         return _text(401, "invalid token")
     except MalformedCallback as error:
         services.record_malformed_callback(
@@ -132,19 +147,22 @@ def recording_ready_callback(request):
 
 @csrf_exempt
 def webhook_callback(request):
-    """bbb-webhooks: POST form domain, event=[json], timestamp; ``?checksum=`` on the URL."""
+    """bbb-webhooks: POST form domain, event=[json], timestamp; ``?checksum=`` on the URL, or
+    ``Authorization: Bearer <secret>`` (its auth2_0 mode)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     body = _body(request)
     try:
-        verify_webhook_checksum(
+        verify_webhook(
             callback_url=services.webhook_url(),
             body=body,
             checksum=request.GET.get("checksum", ""),
+            authorization=request.headers.get("Authorization", ""),
             secret=settings.BBB_SECRET,
         )
     except ForgedCallback as error:
-        logger.warning("Forged BBB webhook: %s", error)
+        logger.warning("Rejected BBB webhook: %s", error)
+        services.record_rejected_callback(kind=CallbackKind.WEBHOOK, body=body, detail=str(error))
         return _text(401, "invalid checksum")
     try:
         events = parse_webhook_events(request.POST.get("event", ""))

@@ -203,7 +203,7 @@ class ForgedCallback(Exception):
     """The callback failed its signature or nonce: answer 401 and store nothing."""
 
 
-def _signed_claims(token: str, secret: str, algorithm: str) -> dict:
+def _signed_claims(token: str, secret: str, algorithm: str | list[str]) -> dict:
     """The claims of a token whose signature is right: ForgedCallback when it is not,
     MalformedCallback when it is signed but its claims cannot be read (PyJWT would call both
     a DecodeError)."""
@@ -211,7 +211,8 @@ def _signed_claims(token: str, secret: str, algorithm: str) -> dict:
         with warnings.catch_warnings():
             # BBB secrets are often shorter than PyJWT's recommendation; not ours to choose.
             warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
-            signed = jwt.api_jws.decode_complete(token, secret, algorithms=[algorithm])
+            algorithms = [algorithm] if isinstance(algorithm, str) else algorithm
+            signed = jwt.api_jws.decode_complete(token, secret, algorithms=algorithms)
     except jwt.PyJWTError as error:
         raise ForgedCallback(str(error)) from error
     claims = load_json(signed["payload"])
@@ -239,17 +240,32 @@ def verify_analytics_token(authorization: str, secret: str, *, leeway_s: int = 3
 
 
 def verify_recording_token(signed_parameters: str, secret: str) -> dict:
-    """``signed_parameters`` = JWT HS256 ``{meeting_id, record_id}``, no ``exp``."""
-    return _signed_claims(signed_parameters, secret, "HS256")
+    """``signed_parameters`` = JWT ``{meeting_id, record_id}``, no ``exp``: HS256 from BBB,
+    HS512 from Scalelite unless SHA256 is among its checksum algorithms."""
+    return _signed_claims(signed_parameters, secret, ["HS256", "HS512"])
 
 
-def verify_webhook_checksum(*, callback_url: str, body: str, checksum: str, secret: str) -> None:
-    """bbb-webhooks: ``checksum = sha1(callbackURL + body + secret)`` (sha256 when 64 long)."""
-    algorithm = "sha256" if len(checksum) == 64 else "sha1"
+WEBHOOK_ALGORITHMS = {40: "sha1", 64: "sha256", 96: "sha384", 128: "sha512"}
+
+
+def verify_webhook(
+    *, callback_url: str, body: str, checksum: str, authorization: str, secret: str
+) -> None:
+    """bbb-webhooks signs a delivery one of two ways: ``?checksum=`` = HASH(callbackURL + body
+    + secret) with its ``hookChecksumAlgorithm`` (sha1, sha256, sha384 or sha512, told apart
+    by length), or, with ``auth2_0``, ``Authorization: Bearer <secret>`` and no checksum."""
+    if authorization.startswith("Bearer ") and not checksum:
+        given = authorization[len("Bearer ") :].strip().encode("utf-8", errors="replace")
+        if not given or not hmac.compare_digest(secret.encode(), given):
+            raise ForgedCallback("webhook bearer token mismatch")
+        return
+    algorithm = WEBHOOK_ALGORITHMS.get(len(checksum))
+    if algorithm is None:
+        raise ForgedCallback("webhook checksum missing or of no known length")
     expected = hashlib.new(algorithm, f"{callback_url}{body}{secret}".encode()).hexdigest()
     # Bytes: compare_digest refuses non-ASCII text with TypeError.
     given = checksum.lower().encode("utf-8", errors="replace")
-    if not checksum or not hmac.compare_digest(expected.encode(), given):
+    if not hmac.compare_digest(expected.encode(), given):
         raise ForgedCallback("webhook checksum mismatch")
 
 
@@ -273,6 +289,8 @@ class AnalyticsReport:
     start_ms: int | None
     finish_ms: int | None
     attendees: list[AnalyticsAttendee]
+    # Attendees that could not be read: {"index", "reason"}; the report is used without them.
+    set_aside: list[dict] = field(default_factory=list)
 
 
 # An attendee's duration beyond this (seconds, about four months) is not a meeting's.
@@ -301,37 +319,44 @@ def parse_analytics(body: bytes) -> AnalyticsReport:
     attendees_raw = content.get("attendees", [])
     if not isinstance(attendees_raw, list):
         raise MalformedCallback("attendees is not a list")
-    attendees = []
-    for raw in attendees_raw:
-        if not isinstance(raw, dict) or raw.get("ext_user_id") in (None, ""):
-            raise MalformedCallback("an attendee without ext_user_id")
-        external_user_id = bbb_id(raw["ext_user_id"], "ext_user_id")
-        joins = sorted(parse_bbb_time(t) for t in _times(raw.get("joins"), "joins"))
-        leaves = sorted(parse_bbb_time(t) for t in _times(raw.get("leaves"), "leaves"))
-        intervals = []
-        for index, joined in enumerate(joins):
-            # A join without its leave lasted until the meeting finished.
-            later_leaves = [t for t in leaves if t >= joined]
-            left = leaves[index] if index < len(leaves) and leaves[index] >= joined else None
-            if left is None:
-                left = later_leaves[0] if later_leaves else (finish or joined)
-            intervals.append((joined, left))
-        attendees.append(
-            AnalyticsAttendee(
-                external_user_id=external_user_id,
-                name=str(raw.get("name", "")),
-                moderator=bool(raw.get("moderator", False)),
-                intervals=intervals,
-                duration_s=_seconds(raw.get("duration"), "duration", MAX_DURATION_S),
-                raw=raw,
-            )
-        )
+    attendees, set_aside = [], []
+    for index, raw in enumerate(attendees_raw):
+        # One attendee we cannot read is kept aside with its reason; the others count.
+        try:
+            attendees.append(_parse_attendee(raw, finish))
+        except MalformedCallback as error:
+            set_aside.append({"index": index, "reason": str(error)[:200]})
     return AnalyticsReport(
         meeting_id=meeting_id,
         internal_meeting_id=internal_id,
         start_ms=start,
         finish_ms=finish,
         attendees=attendees,
+        set_aside=set_aside,
+    )
+
+
+def _parse_attendee(raw, finish: int | None) -> AnalyticsAttendee:
+    if not isinstance(raw, dict) or raw.get("ext_user_id") in (None, ""):
+        raise MalformedCallback("an attendee without ext_user_id")
+    external_user_id = bbb_id(raw["ext_user_id"], "ext_user_id")
+    joins = sorted(parse_bbb_time(t) for t in _times(raw.get("joins"), "joins"))
+    leaves = sorted(parse_bbb_time(t) for t in _times(raw.get("leaves"), "leaves"))
+    intervals = []
+    for index, joined in enumerate(joins):
+        # A join without its leave lasted until the meeting finished.
+        later_leaves = [t for t in leaves if t >= joined]
+        left = leaves[index] if index < len(leaves) and leaves[index] >= joined else None
+        if left is None:
+            left = later_leaves[0] if later_leaves else (finish or joined)
+        intervals.append((joined, left))
+    return AnalyticsAttendee(
+        external_user_id=external_user_id,
+        name=str(raw.get("name", "")),
+        moderator=bool(raw.get("moderator", False)),
+        intervals=intervals,
+        duration_s=_seconds(raw.get("duration"), "duration", MAX_DURATION_S),
+        raw=raw,
     )
 
 

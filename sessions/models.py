@@ -66,6 +66,8 @@ class LiveSession(models.Model):
     status_checked_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     next_poll_at = models.DateTimeField(null=True, blank=True)
+    # The follow-up after the end (recordings, reconciliation): when its chain runs next.
+    next_follow_up_at = models.DateTimeField(null=True, blank=True)
     reconciled_at = models.DateTimeField(_("attendance reconciled at"), null=True, blank=True)
 
     objects = LiveSessionQuerySet.as_manager()
@@ -307,20 +309,24 @@ class CallbackOutcome(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate (already processed)")
     MALFORMED = "malformed", _("Malformed")
     UNKNOWN_MEETING = "unknown_meeting", _("Unknown meeting")
+    # The signature did not verify: a forgery, or a server signing with another secret
+    # (BBB#21453). BBB never sends a callback again, so it is kept for DLA to see.
+    REJECTED = "rejected", _("Rejected (signature did not verify)")
 
 
 class CallbackDelivery(models.Model):
-    """Every authenticated callback from BigBlueButton, kept verbatim (forged ones are not)."""
+    """Every authenticated callback from BigBlueButton, kept verbatim; of those whose
+    signature failed, a bounded number (outcome "rejected", body cut short)."""
 
-    kind = models.CharField(max_length=16, choices=CallbackKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=CallbackKind.choices)
     session = models.ForeignKey(
         LiveSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="callbacks"
     )
     dedupe_key = models.CharField(max_length=200, blank=True)
-    outcome = models.CharField(max_length=16, choices=CallbackOutcome.choices)
-    detail = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=CallbackOutcome.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("BBB callback")

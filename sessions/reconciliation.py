@@ -25,6 +25,10 @@ SOURCE_PRIORITY = [
     AttendanceSource.IMPORT,
 ]
 
+# A join click counts from the click to the first poll that saw the participant when that
+# poll came within this time (a poll every 60 s, plus the room loading).
+JOIN_CLICK_BACKFILL_MS = 150_000
+
 # The event fields ``gather_evidence`` reads (``QuerySet.values(*EVENT_FIELDS)``).
 EVENT_FIELDS = (
     "user_id",
@@ -55,6 +59,10 @@ class Evidence:
     mark_status: str | None = None
     mark_reason: str = ""
     host_id: int | None = None  # watched on this participant's screen (co-viewer)
+    # Join clicks (our clock, ms) and the poll intervals: a click shortly before the first
+    # poll that saw them is when they came in (polls see people only once a minute).
+    join_clicks: list[int] = field(default_factory=list)
+    poll_intervals: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,10 @@ def gather_evidence(rows: Iterable[dict], *, end_ms: int) -> dict[int, Evidence]
             intervals = event_intervals(row)
             evidence.intervals.extend(intervals)
             evidence.seen_by[row["source"]] += sum(e - s for s, e in intervals) or 1
+            if row["source"] == AttendanceSource.POLL:
+                evidence.poll_intervals.extend(intervals)
+        elif kind == AttendanceEventKind.JOIN_CLICK:
+            evidence.join_clicks.append(to_ms(row["occurred_at"]))
         elif kind == AttendanceEventKind.MINUTES:
             minutes = row["minutes"] or 0
             evidence.imported_minutes = max(evidence.imported_minutes, minutes)
@@ -126,6 +138,21 @@ def gather_evidence(rows: Iterable[dict], *, end_ms: int) -> dict[int, Evidence]
     return dict(found)
 
 
+def join_click_backfill(own: Evidence) -> list[tuple[int, int]]:
+    """From each join click to the first poll that saw the participant within
+    ``JOIN_CLICK_BACKFILL_MS``: the minute a once-a-minute poll cannot see. Only when polls
+    are all we have: the analytics report and webhooks give the exact join."""
+    if own.seen_by.get(AttendanceSource.ANALYTICS) or own.seen_by.get(AttendanceSource.WEBHOOK):
+        return []
+    starts = sorted(start for start, _end in own.poll_intervals)
+    backfill = []
+    for click in own.join_clicks:
+        first = next((s for s in starts if click <= s <= click + JOIN_CLICK_BACKFILL_MS), None)
+        if first is not None:
+            backfill.append((click, first))
+    return backfill
+
+
 def compute_status(*, minutes: int, scheduled: int, present_percent: int) -> str:
     if scheduled and minutes * 100 >= scheduled * present_percent:
         return AttendanceStatus.PRESENT
@@ -145,7 +172,7 @@ def decide_attendance(
     decides; a co-viewer or a trainer's mark is decided manually, and a mark with a status
     overrides the status.
     """
-    intervals = list(own.intervals)
+    intervals = list(own.intervals) + join_click_backfill(own)
     imported = own.imported_minutes
     if host is not None:
         intervals.extend(host.intervals)

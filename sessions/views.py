@@ -1,4 +1,3 @@
-import json
 import logging
 
 from django.contrib import messages
@@ -9,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.access import is_dla_admin, is_trainer
@@ -21,9 +19,12 @@ from courses.progress import join_blockers
 from . import bbb, services
 from .access import get_live_session_for_user, get_round_for_join
 from .forms import CoViewerForm, ImportForm, MarkForm
+from .join_errors import read_bbb_errors
 from .models import (
+    AttendanceEvent,
     AttendanceImport,
     AttendanceRecord,
+    AttendanceSource,
     LiveSessionStatus,
 )
 from .resources import AttendanceRecordResource
@@ -32,51 +33,6 @@ logger = logging.getLogger(__name__)
 
 STATUS_CACHE_SECONDS = 5
 ROSTER_CACHE_SECONDS = 5
-# BBB sends everyone holding a stale link back at once (ended, restarted): the first of them
-# asks getMeetingInfo, the others within these seconds read what it stored.
-JOIN_REFRESH_SECONDS = 10
-# BBB's ?errors= is a short JSON list ([{"key": ..., "message": ...}]): anything much longer
-# or deeper is not from BBB and is not parsed.
-MAX_ERRORS_LENGTH = 2000
-MAX_ERRORS_SHOWN = 5
-
-# BBB's join error keys (errorRedirectUrl ?errors=[...]) in Thai.
-BBB_JOIN_ERRORS = {
-    "meetingForciblyEnded": gettext_lazy("The meeting has already ended."),
-    "mismatchCreateTimeParam": gettext_lazy("The meeting was restarted. Please press Join again."),
-    "invalidMeetingIdentifier": gettext_lazy(
-        "The meeting is not open yet. Please press Join again."
-    ),
-    "maxParticipantsReached": gettext_lazy("The meeting is full."),
-}
-JOIN_FAILED = gettext_lazy("The meeting could not be joined. Please try again.")
-
-
-def bbb_join_errors(raw: str) -> list[str]:
-    """BBB's join errors (``?errors=[{"key": ...}]``) as Thai messages, each once.
-
-    Whatever else arrives (not JSON, too long, too deep, not a list) is one generic message."""
-    if not raw:
-        return []
-    if len(raw) > MAX_ERRORS_LENGTH:
-        return [str(JOIN_FAILED)]
-    try:
-        items = json.loads(raw)
-    except (ValueError, RecursionError):
-        return [str(JOIN_FAILED)]
-    if not isinstance(items, list):
-        return [str(JOIN_FAILED)]
-    messages = []
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        key = item.get("key", "")
-        message = str(
-            BBB_JOIN_ERRORS.get(key, JOIN_FAILED) if isinstance(key, str) else JOIN_FAILED
-        )
-        if message not in messages:
-            messages.append(message)
-    return messages[:MAX_ERRORS_SHOWN] or [str(JOIN_FAILED)]
 
 
 def bbb_error_response(request, *, round_, error: bbb.BBBError, retry_url: str, status=503):
@@ -96,6 +52,7 @@ class SessionDetailView(LoginRequiredMixin, View):
     def get(self, request, round_id):
         session = get_live_session_for_user(request.user, round_id)
         round_ = session.round
+        bbb_errors = read_bbb_errors(request, session)
         manager = can_manage_round(request.user, round_)
         enrolment = Enrolment.objects.filter(user=request.user, round=round_).first()
         enrolled = enrolment is not None and enrolment.status == EnrolmentStatus.ENROLLED
@@ -111,6 +68,7 @@ class SessionDetailView(LoginRequiredMixin, View):
                 "enrolment": enrolment,
                 "record": record,
                 "recordings": recordings,
+                "bbb_errors": bbb_errors,
                 "now": timezone.now(),
             },
         )
@@ -120,14 +78,7 @@ class JoinView(LoginRequiredMixin, View):
     def get(self, request, round_id):
         round_ = get_round_for_join(round_id)
         session = services.get_or_create_live_session(round_=round_)
-        bbb_errors = bbb_join_errors(request.GET.get("errors", ""))
-        refresh_key = f"training_sessions:join-refresh:{session.meeting_id}"
-        if bbb_errors and cache.add(refresh_key, True, JOIN_REFRESH_SECONDS):
-            # BBB sent the participant back (ended, restarted...): look again at once.
-            try:
-                services.meeting_is_running(session=session, now=timezone.now(), force=True)
-            except bbb.BBBError as error:
-                logger.warning("Status refresh failed for round %s: %s", round_.pk, error)
+        bbb_errors = read_bbb_errors(request, session)
         enrolment = Enrolment.objects.filter(user=request.user, round=round_).first()
         return render(
             request,
@@ -219,6 +170,34 @@ class ConsoleMixin(LoginRequiredMixin):
         return reverse("training_sessions:console", kwargs={"round_id": self.round.pk})
 
 
+# The order in which the console names the evidence a participant's attendance rests on.
+EVIDENCE_ORDER = [
+    AttendanceSource.ANALYTICS,
+    AttendanceSource.WEBHOOK,
+    AttendanceSource.POLL,
+    AttendanceSource.JOIN_REDIRECT,
+    AttendanceSource.IMPORT,
+    AttendanceSource.MANUAL,
+]
+
+
+def evidence_by_user(session) -> dict[int, list[str]]:
+    """Which sources saw each participant (one query): the console shows what their
+    attendance rests on, e.g. "BBB meeting poll, Join button" when no report came."""
+    found: dict[int, set[str]] = {}
+    rows = (
+        AttendanceEvent.objects.filter(session=session, user__isnull=False)
+        .values_list("user_id", "source")
+        .distinct()
+    )
+    for user_id, source in rows:
+        found.setdefault(user_id, set()).add(source)
+    return {
+        user_id: [str(AttendanceSource(s).label) for s in EVIDENCE_ORDER if s in sources]
+        for user_id, sources in found.items()
+    }
+
+
 def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
     """Enrolled participants against who is in the meeting now (bounded queries)."""
     enrolments = (
@@ -227,6 +206,7 @@ def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
         .order_by("user__first_name", "user__last_name", "pk")
     )
     records = {r.user_id: r for r in AttendanceRecord.objects.filter(session=session)}
+    evidence = evidence_by_user(session)
     inside = {a.user_id for a in info.attendees} if info else set()
     participants = []
     for enrolment in enrolments:
@@ -243,6 +223,7 @@ def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
                 "status_label": record.get_status_display() if record else "",
                 "minutes": record.minutes_present if record else None,
                 "overridden": record.overridden if record else False,
+                "evidence": evidence.get(user.pk, []),
             }
         )
     enrolled_ids = {str(p["id"]) for p in participants}
@@ -263,6 +244,7 @@ def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
 class ConsoleView(ConsoleMixin, View):
     def get(self, request, round_id):
         data = roster(self.session, info=None)
+        ended = self.session.status == LiveSessionStatus.ENDED
         return render(
             request,
             "training_sessions/console.html",
@@ -270,6 +252,7 @@ class ConsoleView(ConsoleMixin, View):
                 "round": self.round,
                 "session": self.session,
                 "roster": data,
+                "analytics_received": ended and services.analytics_received(self.session),
                 "mark_form": MarkForm(session=self.session),
                 "co_viewer_form": CoViewerForm(session=self.session),
                 "import_form": ImportForm(),

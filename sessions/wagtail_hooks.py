@@ -240,6 +240,17 @@ def register_live_session_viewset():
     return LiveSessionViewSet("live_sessions")
 
 
+@hooks.register("register_admin_viewset")
+def register_callback_viewset():
+    from wagtail.permissions import register_permission_policy
+
+    from .admin_views import CallbackDeliveryViewSet, DLAViewOnlyPolicy  # read-only, DLA
+    from .models import CallbackDelivery
+
+    register_permission_policy(CallbackDelivery, DLAViewOnlyPolicy(CallbackDelivery))
+    return CallbackDeliveryViewSet("bbb_callback_log")
+
+
 # PDPA (docs/pdpa.md): attendance in "download my data"; names out of it on deletion.
 hooks.register(PERSONAL_DATA_EXPORT_HOOK, attendance_personal_data)
 hooks.register(ACCOUNT_ERASURE_HOOK, erase_attendance)

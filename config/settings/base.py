@@ -47,6 +47,9 @@ BBB_CHECKSUM_ALGORITHM = env("BBB_CHECKSUM_ALGORITHM", "sha256")
 BBB_TIMEOUT_SECONDS = float(env("BBB_TIMEOUT_SECONDS", "5"))
 # Register a bbb-webhooks hook per meeting (the server must have bbb-webhooks installed).
 BBB_WEBHOOKS = env_bool("BBB_WEBHOOKS", False)
+# BBB_URL is a Scalelite load balancer: no webhooks, and a join checks a running meeting
+# again after 10 s instead of 120 s (Scalelite answers an unknown join with raw XML).
+BBB_SCALELITE = env_bool("BBB_SCALELITE", False)
 
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))

@@ -20,11 +20,13 @@ from .attendance import (
     reconcile_attendance,
 )
 from .callbacks import (
+    REJECTED_KEPT_PER_HOUR,
     handle_end_callback,
     handle_recording_ready,
     ingest_analytics,
     ingest_webhook_events,
     record_malformed_callback,
+    record_rejected_callback,
 )
 from .common import (
     SessionError,
@@ -48,6 +50,7 @@ from .dashboard_import import (
     preview_dashboard_import,
     upload_dashboard_import,
 )
+from .follow_up import FollowUp, analytics_received, follow_up_live_session
 from .meetings import (
     POLL_INTERVAL_SECONDS,
     RUNNING_TRUST_SECONDS,
@@ -70,13 +73,16 @@ __all__ = [
     "IMPORT_ERRORS",
     "POLL_INTERVAL_SECONDS",
     "RECORD_FIELDS",
+    "REJECTED_KEPT_PER_HOUR",
     "RUNNING_TRUST_SECONDS",
     "SKIP",
     "SOURCE_PRIORITY",
+    "FollowUp",
     "ImportRow",
     "JoinDecision",
     "SessionError",
     "absolute",
+    "analytics_received",
     "apply_dashboard_import",
     "apply_meeting_info",
     "callback_urls",
@@ -86,6 +92,7 @@ __all__ = [
     "end_live_session",
     "fetch_meeting_info",
     "find_enrolment_for_join",
+    "follow_up_live_session",
     "get_or_create_live_session",
     "handle_end_callback",
     "handle_recording_ready",
@@ -105,6 +112,7 @@ __all__ = [
     "record_join_click",
     "record_malformed_callback",
     "record_presence_poll",
+    "record_rejected_callback",
     "schedule_reconciliation",
     "session_page_url",
     "start_meeting",

@@ -4,6 +4,7 @@ once per meeting instance in ``CallbackDelivery``; replays change nothing."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.db import IntegrityError, transaction
@@ -47,7 +48,7 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def _claim_callback(*, kind, session, dedupe_key, body) -> bool:
+def _claim_callback(*, kind, session, dedupe_key, body, detail="") -> bool:
     """Store the callback as processed; False if one with the same key already was."""
     try:
         with transaction.atomic():
@@ -57,6 +58,7 @@ def _claim_callback(*, kind, session, dedupe_key, body) -> bool:
                 dedupe_key=dedupe_key,
                 outcome=CallbackOutcome.PROCESSED,
                 body=body,
+                detail=detail,
             )
     except IntegrityError:
         _store_callback(
@@ -67,6 +69,32 @@ def _claim_callback(*, kind, session, dedupe_key, body) -> bool:
             body=body,
         )
         return False
+    return True
+
+
+# A callback whose signature fails is kept so that DLA sees a server signing with another
+# secret (BBB never sends it again), within bounds: anyone can post to these URLs.
+REJECTED_KEPT_PER_HOUR = 50
+REJECTED_BODY_KEPT = 20_000
+
+
+def record_rejected_callback(*, kind: str, body: str, detail: str) -> bool:
+    """Keep a callback whose signature did not verify (outcome "rejected"), at most
+    ``REJECTED_KEPT_PER_HOUR`` of a kind per hour, the body cut short. True if kept."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    recent = CallbackDelivery.objects.filter(
+        kind=kind, outcome=CallbackOutcome.REJECTED, received_at__gte=since
+    )
+    if recent.count() >= REJECTED_KEPT_PER_HOUR:
+        return False
+    _store_callback(
+        kind=kind,
+        session=None,
+        dedupe_key="",
+        outcome=CallbackOutcome.REJECTED,
+        body=body[:REJECTED_BODY_KEPT],
+        detail=detail,
+    )
     return True
 
 
@@ -159,6 +187,7 @@ def ingest_analytics(*, report: AnalyticsReport, raw: str) -> tuple[str, LiveSes
             session=session,
             dedupe_key=report.internal_meeting_id,
             body=raw,
+            detail=set_aside_detail(report),
         ):
             return CallbackOutcome.DUPLICATE, session
         offset = session.clock_offset_ms
@@ -194,6 +223,14 @@ def ingest_analytics(*, report: AnalyticsReport, raw: str) -> tuple[str, LiveSes
             )
         schedule_reconciliation(session=session)
     return CallbackOutcome.PROCESSED, session
+
+
+def set_aside_detail(report: AnalyticsReport) -> str:
+    """What the delivery says about attendees that could not be read (kept in its body)."""
+    if not report.set_aside:
+        return ""
+    lines = [f"attendee #{item['index']}: {item['reason']}" for item in report.set_aside]
+    return f"{len(lines)} attendee(s) set aside, the rest used:\n" + "\n".join(lines)
 
 
 def ingest_webhook_events(*, events: list[dict], raw: str) -> int:

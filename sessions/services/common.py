@@ -98,11 +98,13 @@ def display_name(user) -> str:
 
 
 def schedule_reconciliation(*, session: LiveSession) -> None:
-    from ..tasks import reconcile_attendance_task, sync_recordings_task
+    """Reconcile now, and start the follow-up that fetches the recordings and reconciles
+    again until the recordings and the analytics report are in (``follow_up.py``)."""
+    from ..tasks import follow_up_live_session_task, reconcile_attendance_task
 
     session_id = session.pk
     transaction.on_commit(lambda: reconcile_attendance_task.enqueue(session_id=session_id))
-    transaction.on_commit(lambda: sync_recordings_task.enqueue(session_id=session_id))
+    transaction.on_commit(lambda: follow_up_live_session_task.enqueue(session_id=session_id))
 
 
 def known_user_ids(external_user_ids: Iterable[str]) -> set[int]:

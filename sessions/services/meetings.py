@@ -49,6 +49,9 @@ logger = logging.getLogger(__name__)
 # A session BigBlueButton told us is running is trusted this long without asking again;
 # a stale join link brings the participant back through errorRedirectUrl anyway.
 RUNNING_TRUST_SECONDS = 120
+# Behind Scalelite a join for a meeting it no longer knows ends on a raw XML page (it never
+# redirects): the state is checked again before sending anyone there once it is this old.
+SCALELITE_RUNNING_TRUST_SECONDS = 10
 POLL_INTERVAL_SECONDS = 60
 
 
@@ -64,26 +67,9 @@ def start_meeting(
     *, session: LiveSession, now: datetime.datetime | None = None
 ) -> bbb.CreatedMeeting:
     """Create the BBB meeting (idempotent: a running one comes back as a duplicate)."""
-    round_ = session.round
     client = bbb.get_client()
     sent_at = now or timezone.now()
-    created = client.create(
-        meeting_id=session.meeting_id,
-        name=f"{round_.programme.title[:120]} · {round_.title}"[:250]
-        if round_.programme_id
-        else round_.title,
-        welcome=str(_("Welcome to the live session. Please keep your microphone muted.")),
-        record=session.record,
-        duration=round_.duration_minutes + 60,
-        max_participants=round_.capacity + round_.trainers.count() + 10,
-        logout_url=session_page_url(round_),
-        meta=callback_urls(session),
-        extra={
-            "meetingKeepEvents": True,
-            "meetingExpireIfNoUserJoinedInMinutes": 15,
-            "guestPolicy": "ALWAYS_ACCEPT",
-        },
-    )
+    created = _create_or_find(client, session=session)
     new_instance = created.create_time != session.create_time_ms
     fields = ["status_checked_at"]
     session.status_checked_at = timezone.now()
@@ -110,7 +96,7 @@ def start_meeting(
         note_meeting_instances(
             seen=[(session.pk, created.internal_meeting_id, created.create_time)]
         )
-    if new_instance and settings.BBB_WEBHOOKS:
+    if new_instance and settings.BBB_WEBHOOKS and not settings.BBB_SCALELITE:
         try:
             client.create_hook(callback_url=webhook_url(), meeting_id=session.meeting_id)
         except bbb.BBBError:
@@ -126,6 +112,44 @@ def start_meeting(
             )
         )
     return created
+
+
+def _create_or_find(client: bbb.BBBClient, *, session: LiveSession) -> bbb.CreatedMeeting:
+    """create, idempotent on every server: servers before 2.7 draw new random passwords on
+    each create without them and answer ``idNotUnique`` for a meeting that runs; the meeting
+    ID is ours, so that means "already exists" (Greenlight reads it the same way) and
+    getMeetingInfo gives its instance."""
+    round_ = session.round
+    try:
+        return client.create(
+            meeting_id=session.meeting_id,
+            name=f"{round_.programme.title[:120]} · {round_.title}"[:250]
+            if round_.programme_id
+            else round_.title,
+            welcome=str(_("Welcome to the live session. Please keep your microphone muted.")),
+            record=session.record,
+            duration=round_.duration_minutes + 60,
+            max_participants=round_.capacity + round_.trainers.count() + 10,
+            logout_url=session_page_url(round_),
+            meta=callback_urls(session),
+            extra={
+                "meetingKeepEvents": True,
+                "meetingExpireIfNoUserJoinedInMinutes": 15,
+                "guestPolicy": "ALWAYS_ACCEPT",
+            },
+        )
+    except bbb.BBBFailed as error:
+        if error.message_key != "idNotUnique":
+            raise
+    info = client.get_meeting_info(meeting_id=session.meeting_id)
+    return bbb.CreatedMeeting(
+        meeting_id=info.meeting_id,
+        internal_meeting_id=info.internal_meeting_id,
+        create_time=info.create_time,
+        attendee_pw="",
+        moderator_pw="",
+        duplicate=True,
+    )
 
 
 _LOOK_UP = object()
@@ -169,6 +193,8 @@ def join_live_session(
     if blockers:
         return JoinDecision(action="blocked", blockers=blockers)
     if not meeting_is_running(session=session, now=now):
+        if session.status == LiveSessionStatus.ENDED:
+            raise SessionError("session_over")  # BBB no longer knows the meeting
         return JoinDecision(action="wait")
     url = bbb.get_client().join_url(
         meeting_id=session.meeting_id,
@@ -207,12 +233,13 @@ def meeting_is_running(
     *, session: LiveSession, now: datetime.datetime, force: bool = False
 ) -> bool:
     """Trust a recent "running"; otherwise ask BigBlueButton (getMeetingInfo)."""
+    trust = SCALELITE_RUNNING_TRUST_SECONDS if settings.BBB_SCALELITE else RUNNING_TRUST_SECONDS
     if (
         not force
         and session.status == LiveSessionStatus.RUNNING
         and session.create_time_ms
         and session.status_checked_at
-        and now - session.status_checked_at < datetime.timedelta(seconds=RUNNING_TRUST_SECONDS)
+        and now - session.status_checked_at < datetime.timedelta(seconds=trust)
     ):
         return True
     info = fetch_meeting_info(session=session)

@@ -67,6 +67,8 @@
         row.querySelector('[data-field="attendance"]').textContent = person.status
           ? person.status_label + " · " + person.minutes + " " + labels.getAttribute("data-min")
           : "–";
+        var evidence = row.querySelector('[data-field="evidence"]');
+        if (evidence) { evidence.textContent = (person.evidence || []).join(", ") || "–"; }
       });
       others.textContent = "";
       if (!data.others.length) {

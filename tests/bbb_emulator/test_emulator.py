@@ -1,5 +1,6 @@
 """The emulator against the behaviour of a real BigBlueButton server (bbb.md, Emulator spec)."""
 
+import datetime
 import hashlib
 import json
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
@@ -276,7 +277,9 @@ def test_one_and_many_meetings_recordings_and_formats_use_the_same_elements(bbb_
     ]
 
 
-def test_the_end_sequence_sends_the_end_callback_and_makes_a_recording(bbb_emulator):
+def test_the_end_sequence_sends_the_end_callback_and_record_alone_makes_no_recording(
+    bbb_emulator,
+):
     end_url = "http://lms.example/cb?x=1"
     create(
         bbb_emulator,
@@ -288,8 +291,26 @@ def test_the_end_sequence_sends_the_end_callback_and_makes_a_recording(bbb_emula
     assert [c["kind"] for c in calls] == ["end"]
     assert calls[0]["method"] == "GET"
     assert calls[0]["url"] == "http://lms.example/cb?x=1&recordingmarks=false&meetingID=abc123"
+    # record=true alone: nobody pressed Record, so there is no recording.
+    assert bbb_emulator.state()["recordings"] == []
+
+
+def test_a_moderator_pressing_record_in_the_room_makes_the_recording(bbb_emulator):
+    end_url = "http://lms.example/cb"
+    create(bbb_emulator, extra="&record=true&meta_endCallbackUrl=" + quote(end_url, safe=""))
+    join = signed(bbb_emulator.url, "join", "meetingID=abc123&fullName=Mod&role=MODERATOR")
+    room = bbb_emulator.enter_by_url(join)
+    assert "เริ่มบันทึกการอบรม" in room.text
+    token = room.url.split("sessionToken=")[1]
+    pressed = requests.post(
+        f"{bbb_emulator.base_url}/html5client/record?sessionToken={token}", timeout=5
+    )
+    assert "กำลังบันทึกการอบรม" in pressed.text
+    get_xml(signed(bbb_emulator.url, "end", "meetingID=abc123"))
+    assert bbb_emulator.callbacks()[0]["url"].endswith("recordingmarks=true&meetingID=abc123")
     recordings = bbb_emulator.state()["recordings"]
     assert recordings[0]["state"] == "processing"
+    assert [f["type"] for f in recordings[0]["formats"]] == ["presentation", "video"]
 
 
 def test_nobody_joining_expires_the_meeting_through_the_clock(bbb_emulator):
@@ -323,18 +344,26 @@ def test_analytics_callback_carries_an_hs512_bearer_token_pyjwt_accepts(bbb_emul
         jwt.decode(token, "another-secret-" + "x" * 60, algorithms=["HS512"])
     body = json.loads(call["body"])
     attendee = body["data"]["attendees"][0]
-    assert attendee["ext_user_id"] == 45  # an all-digit ID is sent as a JSON number
+    assert attendee["ext_user_id"] == "45"  # bbbevents writes a string
     assert attendee["duration"] == 600
-    assert body["data"]["start"].endswith(".000+00:00")
+    assert isinstance(attendee["sessions"], list)
+    # ISO with milliseconds in the server's own offset (a server in Thailand).
+    start = datetime.datetime.fromisoformat(body["data"]["start"])
+    assert body["data"]["start"].endswith("+07:00")
+    assert start.utcoffset() == datetime.timedelta(hours=7)
+    assert int(start.timestamp()) == bbb_emulator.meeting("abc123")["createTime"] // 1000
 
 
-def test_recording_ready_callback_is_an_hs256_jwt_without_expiry(bbb_emulator):
+def test_recording_ready_callback_is_an_hs256_jwt_sent_once_per_format(bbb_emulator):
     url = "http://lms.example/ready"
     create(bbb_emulator, extra="&record=true&meta_bbb-recording-ready-url=" + quote(url))
     internal = bbb_emulator.meeting("abc123")["internalMeetingID"]
+    bbb_emulator.control("meetings/abc123/recording-marks")
     get_xml(signed(bbb_emulator.url, "end", "meetingID=abc123"))
     bbb_emulator.control(f"recordings/{internal}/ready")
-    call = next(c for c in bbb_emulator.callbacks() if c["kind"] == "recording_ready")
+    calls = [c for c in bbb_emulator.callbacks() if c["kind"] == "recording_ready"]
+    assert [c["meta"]["format"] for c in calls] == ["presentation", "video"]
+    call = calls[0]
     assert call["method"] == "POST"
     token = parse_qs(call["body"])["signed_parameters"][0]
     assert jwt.get_unverified_header(token)["alg"] == "HS256"

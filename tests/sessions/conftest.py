@@ -13,21 +13,29 @@ SECRET = "test-bbb-secret-2569-" + "0123456789abcdef" * 3  # 68 characters
 
 
 @pytest.fixture
-def bbb_emulator(settings):
-    """The BBB emulator on a free port: manual clock (set to now), callbacks captured."""
+def bbb_emulator(request, settings):
+    """The BBB emulator on a free port: manual clock (set to now), callbacks captured.
+
+    The server profile is the fixture's parameter (``@every_server`` in helpers.py runs a
+    test against each one); without one, the default server."""
+    profile = getattr(request, "param", "")
     running = start_emulator(
         secret=SECRET,
         clock="manual",
         now_ms=int(time.time() * 1000),
         callback_mode="capture",
         default_logout_url="http://testserver/",
+        profile=profile,
     )
     settings.BBB_URL = running.url
     settings.BBB_SECRET = SECRET
     settings.BBB_CHECKSUM_ALGORITHM = "sha256"
     settings.BBB_TIMEOUT_SECONDS = 2
     settings.BBB_WEBHOOKS = False
-    yield EmulatorHandle(running)
+    settings.BBB_SCALELITE = profile == "scalelite"
+    handle = EmulatorHandle(running)
+    handle.profile = profile
+    yield handle
     running.stop()
 
 

@@ -10,7 +10,17 @@ import hashlib
 import json
 from urllib.parse import urlencode
 
+import pytest
+
+from bbb_emulator.profiles import PROFILE_NAMES
 from sessions.models import LiveSession
+
+# Run a test against every server profile of the emulator (and the default server). Only
+# for the tests where servers differ: each profile is another run of the test, three times
+# in CI.
+every_server = pytest.mark.parametrize(
+    "bbb_emulator", ["", *PROFILE_NAMES], indirect=True, ids=lambda p: p or "default"
+)
 
 
 def _committing(commit):

@@ -26,6 +26,7 @@ from .conftest import SECRET
 from .helpers import (
     captured,
     deliver,
+    every_server,
     join_meeting,
     post_webhook,
     start_meeting,
@@ -35,9 +36,11 @@ from .helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def run_meeting(client, live_round, participant, bbb_emulator, minutes=170):
+def run_meeting(client, live_round, participant, bbb_emulator, minutes=170, record=False):
     session = start_meeting(client, live_round, bbb_emulator)
     join_meeting(client, live_round, participant, bbb_emulator)
+    if record:  # the trainer presses Record: only then is there a recording
+        bbb_emulator.control(f"meetings/{session.meeting_id}/recording-marks")
     bbb_emulator.advance(minutes * 60)
     bbb_emulator.control(f"meetings/{session.meeting_id}/end", {"reason": "api"})
     bbb_emulator.advance(1)
@@ -105,6 +108,7 @@ def test_an_end_callback_for_another_meeting_is_malformed_and_kept(
     assert session.status != LiveSessionStatus.ENDED
 
 
+@every_server
 def test_the_analytics_callback_gives_the_participant_present_with_minutes(
     client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
 ):
@@ -139,7 +143,7 @@ def test_replaying_the_analytics_callback_changes_nothing(
 
 
 @pytest.mark.parametrize("forgery", ["wrong_secret", "no_token", "expired", "hs256"])
-def test_a_forged_analytics_callback_gets_401_and_stores_nothing(
+def test_a_forged_analytics_callback_gets_401_changes_nothing_and_is_kept_as_rejected(
     client, live_round, participant, bbb_emulator, forgery
 ):
     run_meeting(client, live_round, participant, bbb_emulator)
@@ -158,8 +162,63 @@ def test_a_forged_analytics_callback_gets_401_and_stores_nothing(
     )
     assert response.status_code == 401
     assert AttendanceEvent.objects.count() == before
-    assert not CallbackDelivery.objects.filter(kind="analytics").exists()
     assert not AttendanceRecord.objects.exists()
+    # BBB never sends it again: kept, with the reason, for DLA to see.
+    kept = CallbackDelivery.objects.get(kind="analytics")
+    assert kept.outcome == CallbackOutcome.REJECTED
+    assert kept.detail
+    assert kept.body == analytics["body"]
+
+
+def test_rejected_callbacks_are_kept_within_bounds(client, settings):
+    settings.BBB_SECRET = SECRET
+    for _ in range(services.REJECTED_KEPT_PER_HOUR + 5):
+        client.post("/bbb/recording-ready/", {"signed_parameters": "not-a-token"})
+    kept = CallbackDelivery.objects.filter(kind="recording_ready", outcome="rejected")
+    assert kept.count() == services.REJECTED_KEPT_PER_HOUR
+
+
+@pytest.mark.parametrize("callback", ["analytics", "recording_ready"])
+def test_a_server_signing_with_another_secret_is_shown_to_dla_in_the_admin(
+    client, live_round, participant, bbb_emulator, callback
+):
+    """BBB#21453: the node signs with the packaged secret; BBB never retries."""
+    other = "packaged-secret-" + "z" * 48
+    bbb_emulator.control("config", {"analytics_secret": other, "recording_secret": other})
+    session = run_meeting(client, live_round, participant, bbb_emulator, record=True)
+    bbb_emulator.control(f"recordings/{session.internal_meeting_id}/ready")
+    call = captured(bbb_emulator, callback)[0]
+    assert deliver(client, call).status_code == 401
+    kept = CallbackDelivery.objects.get(kind=callback)
+    assert kept.outcome == CallbackOutcome.REJECTED
+    assert not AttendanceEvent.objects.filter(source="analytics").exists()
+    client.force_login(UserFactory(role="dla_admin", is_staff=True, is_superuser=True))
+    listing = client.get("/admin/bbb_callback_log/").content.decode()
+    assert "ถูกปฏิเสธ" in listing  # rejected, in Thai
+    page = client.get(f"/admin/bbb_callback_log/inspect/{kept.pk}/").content.decode()
+    assert "BBB_SECRET" in page  # what to do, in Thai
+    assert ("21453" in page) is (callback == "analytics")
+    client.force_login(live_round.trainer)
+    assert client.get("/admin/bbb_callback_log/").status_code in (302, 403)
+
+
+@every_server
+def test_one_unreadable_attendee_is_set_aside_and_the_report_is_used(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    run_meeting(client, live_round, participant, bbb_emulator, minutes=170)
+    (analytics,) = captured(bbb_emulator, "analytics")
+    body = json.loads(analytics["body"])
+    body["data"]["attendees"].append({"ext_user_id": "²", "name": "?", "joins": "soon"})
+    analytics["body"] = json.dumps(body)
+    response = deliver(client, analytics, django_capture_on_commit_callbacks)
+    assert response.status_code == 202
+    assert b"1 attendee(s) set aside" in response.content
+    record = AttendanceRecord.objects.get(user=participant)
+    assert (record.minutes_present, record.status) == (170, "present")
+    kept = CallbackDelivery.objects.get(kind="analytics")
+    assert kept.outcome == CallbackOutcome.PROCESSED
+    assert "set aside" in kept.detail and "ext_user_id" in kept.detail
 
 
 @pytest.mark.parametrize(
@@ -167,7 +226,7 @@ def test_a_forged_analytics_callback_gets_401_and_stores_nothing(
     [
         b"{not json",
         b'{"meeting_id": "x"}',
-        b'{"meeting_id": "m", "internal_meeting_id": "i", "data": {"attendees": [{"name": "A"}]}}',
+        b'{"meeting_id": "m", "internal_meeting_id": "i", "data": {"attendees": {"name": "A"}}}',
         b'{"meeting_id": "m", "internal_meeting_id": "i", "data": {"start": "yesterday"}}',
     ],
 )
@@ -209,21 +268,24 @@ def test_bbb_27_analytics_times_are_read_too(
     bbb_emulator.control("config", {"analytics_time_format": "legacy", "version": "2.7"})
     run_meeting(client, live_round, participant, bbb_emulator, minutes=100)
     (analytics,) = captured(bbb_emulator, "analytics")
-    assert " +0000" in json.loads(analytics["body"])["data"]["start"]
+    assert " +0700" in json.loads(analytics["body"])["data"]["start"]  # the server's offset
     assert deliver(client, analytics, commit).status_code == 202
     record = AttendanceRecord.objects.get(user=participant)
     assert record.minutes_present == 100
     assert record.status == "partial"
 
 
+@every_server
 def test_the_recording_ready_callback_lists_the_recording(
     client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
 ):
     commit = django_capture_on_commit_callbacks
-    session = run_meeting(client, live_round, participant, bbb_emulator, minutes=30)
+    session = run_meeting(client, live_round, participant, bbb_emulator, minutes=30, record=True)
     bbb_emulator.control(f"recordings/{session.internal_meeting_id}/ready")
-    (ready,) = captured(bbb_emulator, "recording_ready")
+    # Once per playback format (presentation, video): the second changes nothing.
+    ready, other_format = captured(bbb_emulator, "recording_ready")
     assert deliver(client, ready, commit).status_code == 202
+    assert deliver(client, other_format, commit).status_code == 202
     recording = Recording.objects.get()
     assert recording.record_id == session.internal_meeting_id
     assert recording.published is True
@@ -276,6 +338,43 @@ def test_webhooks_record_joins_and_leaves_and_forged_ones_are_refused(
     record = AttendanceRecord.objects.get(user=participant)
     assert record.minutes_present == 45
     assert record.decided_by == AttendanceSource.WEBHOOK
+
+
+@pytest.mark.parametrize("signing", ["sha1", "sha256", "sha384", "sha512", "bearer"])
+def test_webhooks_signed_any_way_bbb_webhooks_can_are_accepted(
+    client,
+    settings,
+    live_round,
+    participant,
+    bbb_emulator,
+    django_capture_on_commit_callbacks,
+    signing,
+):
+    settings.BBB_WEBHOOKS = True
+    if signing == "bearer":
+        bbb_emulator.control("config", {"webhook_bearer": True})
+    else:
+        bbb_emulator.control("config", {"webhook_checksum_algorithm": signing})
+    start_meeting(client, live_round, bbb_emulator)
+    join_meeting(client, live_round, participant, bbb_emulator)
+    joined = captured(bbb_emulator, "webhook")[-1]
+    assert deliver(client, joined, django_capture_on_commit_callbacks).status_code == 200
+    assert AttendanceEvent.objects.filter(user=participant, source="webhook").count() == 1
+    if signing == "bearer":
+        forged = client.post(
+            "/bbb/webhooks/",
+            data=joined["body"],
+            content_type="application/x-www-form-urlencoded",
+            headers={"Authorization": "Bearer not-the-secret"},
+        )
+    else:
+        url = joined["url"].removeprefix("http://testserver")
+        forged = client.post(
+            url[:-8] + "0" * 8,
+            data=joined["body"],
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert forged.status_code == 401
 
 
 BBB_NOW = 1_780_000_000_000  # 2026-05-28, on the BBB server's clock

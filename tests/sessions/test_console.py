@@ -12,7 +12,7 @@ from sessions import services
 from sessions.models import AttendanceEvent, AttendanceImport, AttendanceRecord, LiveSession
 from tests.factories import RoundFactory, UserFactory
 
-from .helpers import join_meeting, start_meeting
+from .helpers import every_server, join_meeting, start_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,29 @@ def test_the_roster_shows_enrolled_participants_against_who_is_in_the_meeting(
     assert data["status"] == "running"
 
 
+def test_the_console_shows_what_each_participants_attendance_rests_on(
+    client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
+):
+    absent = UserFactory()
+    enrol_participant(user=absent, round_=live_round)
+    session = start_meeting(client, live_round, bbb_emulator)
+    join_meeting(client, live_round, participant, bbb_emulator)
+    bbb_emulator.advance(600)
+    services.poll_live_session(session=session)
+    client.force_login(live_round.trainer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(console(live_round) + "end/", {"confirm": "on"})
+    data = client.get(console(live_round) + "roster/").json()
+    rests_on = {p["email"]: p["evidence"] for p in data["participants"]}
+    assert rests_on == {
+        participant.email: ["การตรวจสอบห้องประชุม BBB", "ปุ่มเข้าห้องอบรม"],
+        absent.email: [],
+    }
+    page = client.get(console(live_round)).content.decode()
+    assert "การตรวจสอบห้องประชุม BBB, ปุ่มเข้าห้องอบรม" in page
+    assert 'data-analytics-received="false"' in page
+
+
 def test_the_roster_still_answers_when_bbb_is_down(client, live_round, participant, bbb_emulator):
     start_meeting(client, live_round, bbb_emulator)
     bbb_emulator.fault("getMeetingInfo", "http500")
@@ -69,6 +92,7 @@ def test_the_roster_still_answers_when_bbb_is_down(client, live_round, participa
     assert data["enrolled"] == 1
 
 
+@every_server
 def test_the_trainer_ends_the_meeting_for_everyone(
     client, live_round, participant, bbb_emulator, django_capture_on_commit_callbacks
 ):
@@ -80,7 +104,9 @@ def test_the_trainer_ends_the_meeting_for_everyone(
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.status == "ended"
-    assert bbb_emulator.meeting(session.meeting_id)["forciblyEnded"] is True
+    ended = bbb_emulator.meeting(session.meeting_id)
+    assert ended["forciblyEnded"] is True
+    assert ended["removed"] is (bbb_emulator.profile in ("bbb-3.0", "scalelite"))
     assert ModelLogEntry.objects.filter(action="esc.training_sessions.end").exists()
     # The join click gives a record (absent until the analytics arrive).
     assert AttendanceRecord.objects.get(user=participant).status == "absent"

@@ -6,13 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 from defusedxml import ElementTree
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_command_serves_the_api_with_the_given_secret():
+@pytest.mark.parametrize("profile", [None, "bbb-2.6"])
+def test_the_command_serves_the_api_with_the_given_secret(profile):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -27,6 +29,7 @@ def test_the_command_serves_the_api_with_the_given_secret():
             str(port),
             "--secret",
             "command-secret",
+            *(["--profile", profile] if profile else []),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -35,13 +38,15 @@ def test_the_command_serves_the_api_with_the_given_secret():
     try:
         # The socket is bound before this line is printed: waiting on it is enough.
         line = process.stdout.readline()
-        assert (
-            line.strip() == f"BigBlueButton emulator on http://127.0.0.1:{port}/bigbluebutton/api/"
+        label = f" ({profile})" if profile else ""
+        assert line.strip() == (
+            f"BigBlueButton emulator{label} on http://127.0.0.1:{port}/bigbluebutton/api/"
         )
         version = ElementTree.fromstring(
             requests.get(f"http://127.0.0.1:{port}/bigbluebutton/api", timeout=5).content
         )
         assert version.findtext("returncode") == "SUCCESS"
+        assert version.findtext("bbbVersion") == ("2.6.0" if profile else "3.0.0")
         checksum = hashlib.sha256(b"getMeetingscommand-secret").hexdigest()
         meetings = ElementTree.fromstring(
             requests.get(

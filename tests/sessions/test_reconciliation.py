@@ -135,3 +135,24 @@ def test_a_join_click_alone_makes_the_participant_known_but_absent():
     evidence = gather_evidence([event(7, "join_click", "join_redirect")], end_ms=START_MS)
     assert set(evidence) == {7}
     assert decide(evidence[7]).status == "absent"
+
+
+def test_a_join_click_counts_until_the_first_poll_that_saw_the_participant():
+    click = event(
+        7, "join_click", "join_redirect", occurred_at=at(0) + datetime.timedelta(seconds=5)
+    )
+    polled = presence(7, (2, 62), source="poll")
+    decision = decide(gather_evidence([click, polled], end_ms=START_MS)[7])
+    # 00:05 to 62:00 instead of 02:00 to 62:00: the poll only looks once a minute.
+    assert decision.minutes_present == 61
+    assert decision.first_seen_at == at(0) + datetime.timedelta(seconds=5)
+    assert decision.decided_by == "poll"
+
+
+def test_a_join_click_long_before_any_poll_or_beside_exact_evidence_adds_nothing():
+    click = event(7, "join_click", "join_redirect", occurred_at=at(0))
+    late_poll = presence(7, (10, 70), source="poll")
+    assert decide(gather_evidence([click, late_poll], end_ms=START_MS)[7]).minutes_present == 60
+    exact = presence(7, (2, 62))  # the analytics report knows the real join
+    both = gather_evidence([click, presence(7, (2, 62), source="poll"), exact], end_ms=START_MS)
+    assert decide(both[7]).minutes_present == 60

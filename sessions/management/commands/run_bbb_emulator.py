@@ -22,6 +22,7 @@ class Command(BaseCommand):
             port=options["port"],
             secret=options["secret"] if options["secret"] is not None else settings.BBB_SECRET,
             callback_mode=options["callback_mode"],
+            profile=options["profile"],
             bbb_version=options["bbb_version"],
             default_logout_url=options["default_logout_url"] or settings.SITE_URL + "/",
             verbose=options["verbose"],
