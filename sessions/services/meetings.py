@@ -104,11 +104,11 @@ def start_meeting(
     if new_instance:
         from ..tasks import poll_live_session_task
 
-        session_id = session.pk
+        session_id, round_id = session.pk, session.round_id
         transaction.on_commit(lambda: poll_live_session_task.enqueue(session_id=session_id))
         transaction.on_commit(
             lambda: room_opened.send(
-                sender=LiveSession, live_session_id=session_id, round_id=round_.pk
+                sender=LiveSession, live_session_id=session_id, round_id=round_id
             )
         )
     return created
