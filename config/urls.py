@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.admin_site import wagtail_admin_login, wagtail_password_reset
 from cms.views import serve_page
 
 from . import admin_access
@@ -18,6 +19,9 @@ urlpatterns = [
         admin_access.bulk_action,
         name="scoped_bulk_action",
     ),
+    # Both admins log in through allauth only (accounts.admin_site).
+    path("admin/login/", wagtail_admin_login, name="wagtailadmin_login"),
+    re_path(r"^admin/password_reset/", wagtail_password_reset),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

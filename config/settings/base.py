@@ -105,7 +105,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     # Django
-    "django.contrib.admin",
+    "accounts.admin_site.DlaAdminConfig",  # django.contrib.admin, DLA administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -191,6 +191,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# Both admin screens log in through allauth (accounts.admin_site): one rate limit, one
+# e-mail verification. Wagtail's own password reset is replaced by allauth's.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -212,6 +215,8 @@ ACCOUNT_PREVENT_ENUMERATION = False
 # allauth's rate limits (per IP and per account, counted in the cache): failed log-ins,
 # sign-ups, password resets, confirmation e-mails. A whole training room may sign up from
 # one office IP after the circular arrives, hence 100 sign-ups a minute per IP.
+# The "key" of failed log-ins is the account AND the client address (accounts.adapter):
+# an attacker's wrong passwords never lock the owner out from another connection.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
