@@ -83,6 +83,12 @@ class Role(models.TextChoices):
     DLA_ADMIN = "dla_admin", _("DLA/DCCE administrator")
 
 
+# The Wagtail group holding what DLA administrators who are not superusers may do (made by
+# accounts/migrations/0003; apps such as certificates grant it their collection rights).
+# ``services.change_role`` keeps its members in step with the role.
+DLA_ADMINISTRATORS_GROUP = "DLA administrators"
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 import geothai
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -17,7 +18,14 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from .consent import OPTIONAL_PURPOSES, PRIVACY_NOTICE_VERSION, REQUIRED_PURPOSES
-from .models import ConsentPurpose, ConsentRecord, Organisation, Role, User
+from .models import (
+    DLA_ADMINISTRATORS_GROUP,
+    ConsentPurpose,
+    ConsentRecord,
+    Organisation,
+    Role,
+    User,
+)
 from .personal_data import run_consent_withdrawn_hooks, run_erasure_hooks
 
 # Fields a participant fills in about themselves (sign-up, profile, nominated import).
@@ -86,6 +94,11 @@ def change_role(*, user: User, role: str, coordinated_province_code: str = "", c
             return False
         User.objects.filter(pk=user.pk).update(role=role, coordinated_province_code=province)
         user.role, user.coordinated_province_code = role, province
+        group = Group.objects.filter(name=DLA_ADMINISTRATORS_GROUP).first()
+        if group is not None and role == Role.DLA_ADMIN:
+            user.groups.add(group)
+        elif group is not None:
+            user.groups.remove(group)
         log(
             instance=user,
             action="esc.accounts.role_changed",

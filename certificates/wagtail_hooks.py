@@ -22,6 +22,7 @@ from .models import (
     IssuanceJob,
 )
 from .permissions import DlaAdministratorPolicy
+from .pinning import pin_revision_images
 from .progress import programme_progress_items, round_progress_items
 from .resources import CertificateResource
 
@@ -289,6 +290,14 @@ class CertificatesViewSetGroup(ViewSetGroup):
 
 
 register_snippet(CertificatesViewSetGroup)
+
+
+# Each saved revision of a template keeps the images it showed when it was saved.
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def pin_saved_template_images(request, instance):
+    if isinstance(instance, CertificateTemplate) and instance.latest_revision_id:
+        pin_revision_images(instance.latest_revision)
 
 
 # --- Audit log -----------------------------------------------------------------------

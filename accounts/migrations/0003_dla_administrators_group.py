@@ -1,0 +1,37 @@
+"""The "DLA administrators" group: Wagtail admin access, and whatever other apps grant it
+(certificates: the certificate images collection). Superusers need no group."""
+
+from django.db import migrations
+
+GROUP = "DLA administrators"
+
+
+def create_group(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    User = apps.get_model("accounts", "User")
+    group, _created = Group.objects.get_or_create(name=GROUP)
+    admin_type, _created = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    access, _created = Permission.objects.get_or_create(
+        content_type=admin_type,
+        codename="access_admin",
+        defaults={"name": "Can access Wagtail admin"},
+    )
+    group.permissions.add(access)
+    for user in User.objects.filter(role="dla_admin", is_superuser=False):
+        user.groups.add(group)
+
+
+def remove_group(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0002_profile_and_consent"),
+        ("wagtailadmin", "0001_create_admin_access_permissions"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_group, remove_group)]
