@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists
 from django.utils import timezone
@@ -54,8 +55,10 @@ class AccountError(Exception):
         "consent_not_given": _("This consent is not in effect, so there is nothing to withdraw."),
         "unknown_purpose": _("Unknown consent purpose."),
         "invitation_invalid": _(
-            "This invitation link is not valid or has expired. "
-            "Ask for a new one with “Forgot your password?” or contact your provincial office."
+            "This invitation link is not valid or has expired (links work for 14 days and "
+            "only once). To get a new link, enter your e-mail address under “Forgot your "
+            "password?” below, or sign up again with the same address: we will e-mail you a "
+            "fresh invitation. If your account is already set up, just log in."
         ),
         "already_erased": _("This account has already been deleted."),
         "staff_account": _("Staff accounts are closed by a DLA administrator, not from this page."),
@@ -63,6 +66,7 @@ class AccountError(Exception):
         "unknown_role": _("Unknown role."),
         "province_required": _("Choose the province a provincial coordinator follows."),
         "unknown_province": _("Unknown province code."),
+        "not_a_nominee": _("This address has no invitation waiting to be accepted."),
     }
 
     def __init__(self, code: str):
@@ -334,6 +338,48 @@ def invite_participant(
         )
         transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk))
     return user
+
+
+# One fresh invitation per address in this many seconds, however often it is asked for.
+REINVITE_COOLDOWN_SECONDS = 5 * 60
+
+
+def pending_nominee(email: str) -> User | None:
+    """The account a trainer's nominee import made for ``email``, not claimed yet.
+
+    Only such accounts: inactive, never logged in, no usable password, not erased. An account
+    a DLA administrator closed has logged in or has a password, and stays closed.
+    """
+    user = (
+        User.objects.filter(
+            email__iexact=(email or "").strip(),
+            is_active=False,
+            erased_at__isnull=True,
+            last_login__isnull=True,
+        )
+        .select_related("organisation")
+        .first()
+    )
+    if user is None or user.has_usable_password():
+        return None
+    return user
+
+
+def reinvite_participant(*, user: User) -> bool:
+    """Send a nominee a fresh invitation (valid 14 days from now); the way to claim an
+    account whose invitation was lost or expired. Returns whether an e-mail went out: at
+    most one per address every few minutes, so the form cannot be used to flood a mailbox.
+    """
+    from .tasks import send_invitation
+
+    if pending_nominee(user.email) is None:
+        raise AccountError("not_a_nominee")
+    if not cache.add(f"esc:reinvite:{user.pk}", True, timeout=REINVITE_COOLDOWN_SECONDS):
+        return False
+    with transaction.atomic():
+        log(instance=user, action="esc.accounts.reinvited", user=None, title=user.email)
+        transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk))
+    return True
 
 
 def accept_invitation(

@@ -207,6 +207,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 # Sign-up takes the profile, the LAO and the PDPA consent on the same page (accounts.forms).
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# A nominated officer whose invitation was lost or expired gets a new one from sign-up or
+# "Forgot your password?" (accounts.claim).
+ACCOUNT_FORMS = {
+    "signup": "accounts.claim.SignupForm",
+    "reset_password": "accounts.claim.ResetPasswordForm",
+}
 # Confirming the e-mail in the browser that signed up logs in and returns to the enrolment.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Officers are told plainly that an e-mail is already registered (with a log-in link)
