@@ -76,6 +76,20 @@ class Organisation(models.Model):
         return district.name_th if district else ""
 
 
+# The name prefixes (คำนำหน้า) offered in the forms; anything else is typed as free text.
+STANDARD_PREFIXES = (
+    "นาย",
+    "นาง",
+    "นางสาว",
+    "ว่าที่ร้อยตรี",
+    "ว่าที่ร้อยตรีหญิง",
+    "ดร.",
+    "ผศ.",
+    "รศ.",
+    "ศ.",
+)
+
+
 class Role(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
     TRAINER = "trainer", _("Trainer")

@@ -66,6 +66,9 @@ TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
 # Production-only switches, read here so production.py never touches os.environ.
 SECURE_SSL_REDIRECT_ENABLED = env_bool("SECURE_SSL_REDIRECT", True)
+# The production settings serve plain http only with this flag, and then only on this
+# machine (127.0.0.1/localhost): `make prod` and the benchmarks set it.
+LOCAL_ONLY = env_bool("ESC_LOCAL_ONLY", False)
 
 # --- Applications ---------------------------------------------------------------
 
