@@ -4,14 +4,13 @@ from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from config.admin_access import (
-    ScopedChooserMixin,
     ScopedListingMixin,
     ScopedModelPermissionPolicy,
+    ScopedSnippetChooserViewSet,
     ScopedViewSetMixin,
 )
 from courses.completion import COMPLETION_CONDITION_HOOK
@@ -98,33 +97,10 @@ class QuestionIndexView(ScopedListingMixin, snippet_views.IndexView):
     pass
 
 
-class ManagedChooseView(ScopedChooserMixin, chooser_views.ChooseView):
-    pass
-
-
-class ManagedChooseResultsView(ScopedChooserMixin, chooser_views.ChooseResultsView):
-    pass
-
-
-class ManagedChosenView(ScopedChooserMixin, chooser_views.SnippetChosenView):
-    pass
-
-
-class ManagedChosenMultipleView(ScopedChooserMixin, chooser_views.SnippetChosenMultipleView):
-    pass
-
-
-class ManagedChooserViewSet(ScopedViewSetMixin, chooser_views.SnippetChooserViewSet):
-    choose_view_class = ManagedChooseView
-    choose_results_view_class = ManagedChooseResultsView
-    chosen_view_class = ManagedChosenView
-    chosen_multiple_view_class = ManagedChosenMultipleView
-
-
 class ManagedViewSet(ScopedViewSetMixin, SnippetViewSet):
     """Trainers reach the tests of their own rounds only, in every view (404 otherwise)."""
 
-    chooser_viewset_class = ManagedChooserViewSet
+    chooser_viewset_class = ScopedSnippetChooserViewSet
 
 
 class QuizViewSet(ManagedViewSet):

@@ -143,7 +143,11 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, index.Indexed, models
         FieldPanel("issuer"),
         FieldRowPanel([FieldPanel("thai_digits"), FieldPanel("background")]),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("id"),  # choosers narrowed per user stay searchable
+    ]
 
     class Meta:
         verbose_name = _("certificate template")

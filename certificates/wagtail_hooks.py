@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.exports import spreadsheet_response
+from config.admin_access import ScopedSnippetChooserViewSet, ScopedViewSetMixin
 from courses.progress import MY_TRAINING_PROGRAMME_ITEMS_HOOK, MY_TRAINING_ROUND_ITEMS_HOOK
 
 from . import admin_views
@@ -55,8 +56,10 @@ class ReadOnlyViewSetMixin:
 # --- Templates ------------------------------------------------------------------------
 
 
-class CertificateTemplateViewSet(SnippetViewSet):
+class CertificateTemplateViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = CertificateTemplate
+    # Wagtail's snippet chooser lists every template to anyone in the admin.
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "doc-full"
     menu_label = _("Certificate templates")
     list_display = ["name", "language", "title"]

@@ -10,8 +10,9 @@ everywhere the admin can name an object:
   answers 404 for an object the user cannot reach; listings and choosers show only reachable
   objects.
 - ``bulk_action``: Wagtail's bulk actions (``/admin/bulk/<app>/<model>/<action>/?id=…``) act
-  on, and name, only the objects the model's policy lets the user reach, whatever the model
-  (snippets, images, documents, users, pages); an id outside that set is a 404.
+  on, and name, only the objects the model's policy lets the user reach and the action
+  allows, whatever the model (snippets, images, documents, users, pages); an id outside
+  that set is a 404.
 - ``reachable``: the one query both use.
 """
 
@@ -26,6 +27,13 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 
 # Anything a user may do with an object makes it reachable (its name may be shown).
 REACH_ACTIONS = ("view", "change", "delete", "choose", "publish", "lock", "unlock")
@@ -95,7 +103,12 @@ class ScopedListingMixin:
     """
 
     def scoped_queryset(self, queryset):
-        return queryset.filter(pk__in=reachable(self.request.user, queryset.model).values("pk"))
+        reach = reachable(self.request.user, queryset.model)
+        if reach.query.is_empty():
+            return queryset.none()
+        if not reach.query.where:  # everything (DLA administrators): no filter to search on
+            return queryset
+        return queryset.filter(pk__in=reach.values("pk"))
 
     def get_base_queryset(self):
         return self.scoped_queryset(super().get_base_queryset())
@@ -113,6 +126,20 @@ class ScopedChooserMixin(ScopedListingMixin):
 
     def get_objects(self, pks):
         return self.scoped_queryset(super().get_objects(pks))
+
+
+class ScopedSnippetChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
+    """A snippet chooser that lists and returns only what the model's policy lets the user
+    reach (Wagtail's own lists every object to anyone in the admin)."""
+
+    choose_view_class = type("ScopedChooseView", (ScopedChooserMixin, ChooseView), {})
+    choose_results_view_class = type(
+        "ScopedChooseResultsView", (ScopedChooserMixin, ChooseResultsView), {}
+    )
+    chosen_view_class = type("ScopedChosenView", (ScopedChooserMixin, SnippetChosenView), {})
+    chosen_multiple_view_class = type(
+        "ScopedChosenMultipleView", (ScopedChooserMixin, SnippetChosenMultipleView), {}
+    )
 
 
 @never_cache
@@ -141,7 +168,8 @@ def bulk_action(request, app_label, model_name, action):
             .filter(pk__in=[obj.pk for obj in objects])
             .values_list("pk", flat=True)
         )
-        objects = [obj for obj in objects if obj.pk in allowed]
+        # Only what the user may do this action on: nothing is listed "without permission".
+        objects = [obj for obj in objects if obj.pk in allowed and bulk.check_perm(obj)]
         if not objects:
             raise Http404
         return objects
