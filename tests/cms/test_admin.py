@@ -6,10 +6,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_administrator_logs_in_to_the_wagtail_admin_in_thai(client, demo_site):
+    # The admin's own log-in page sends people to allauth's (issue 13, finding 3).
+    assert client.get("/admin/login/")["Location"] == "/accounts/login/?next=%2Fadmin%2F"
     response = client.post(
-        "/admin/login/", {"username": "admin@example.com", "password": "demo-admin-2569"}
+        "/accounts/login/?next=/admin/",
+        {"login": "admin@example.com", "password": "demo-admin-2569"},
     )
     assert response.status_code == 302
+    assert response["Location"] == "/admin/"
     response = client.get("/admin/")
     assert response.status_code == 200
     assert 'lang="th"' in response.content.decode()
