@@ -110,7 +110,8 @@ class QuizViewSet(ManagedViewSet):
     index_view_class = QuizIndexView
     list_display = ["title", "kind", "round", "programme", "is_published"]
     list_filter = ["kind", "programme", "is_published"]
-    search_fields = ["title"]
+    # No viewset search_fields: the model's search index decides (on SQLite a field list
+    # becomes an FTS column filter that the index table does not have: a 500).
 
 
 class QuestionViewSet(ManagedViewSet):
@@ -120,7 +121,6 @@ class QuestionViewSet(ManagedViewSet):
     index_view_class = QuestionIndexView
     list_display = ["text", "quiz", "position", "kind", "points"]
     list_filter = ["kind"]
-    search_fields = ["text"]
     sort_order_field = "position"
 
 

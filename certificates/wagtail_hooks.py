@@ -64,7 +64,7 @@ class CertificateTemplateViewSet(ScopedViewSetMixin, SnippetViewSet):
     menu_label = _("Certificate templates")
     list_display = ["name", "language", "title"]
     list_filter = ["language"]
-    search_fields = ["name"]
+    # Searched through the model's index; a viewset field list breaks SQLite's FTS search.
     # Revisions come from RevisionMixin: each save is kept, and certificates pin theirs.
 
 
