@@ -42,6 +42,7 @@ PROFILE_FIELDS = (
     "line_id",
 )
 ERASED_EMAIL_DOMAIN = "erased.invalid"
+STAFF_ROLES = (Role.TRAINER, Role.DLA_ADMIN)
 
 
 class AccountError(Exception):
@@ -96,8 +97,12 @@ def change_role(*, user: User, role: str, coordinated_province_code: str = "", c
         before = (current.role, current.coordinated_province_code)
         if before == (role, province):
             return False
-        User.objects.filter(pk=user.pk).update(role=role, coordinated_province_code=province)
-        user.role, user.coordinated_province_code = role, province
+        # Trainers and DLA administrators are staff (the only ones let into the admins).
+        staff = role in STAFF_ROLES or current.is_superuser
+        User.objects.filter(pk=user.pk).update(
+            role=role, coordinated_province_code=province, is_staff=staff
+        )
+        user.role, user.coordinated_province_code, user.is_staff = role, province, staff
         group = Group.objects.filter(name=DLA_ADMINISTRATORS_GROUP).first()
         if group is not None and role == Role.DLA_ADMIN:
             user.groups.add(group)

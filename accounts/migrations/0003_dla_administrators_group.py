@@ -1,5 +1,6 @@
 """The "DLA administrators" group: Wagtail admin access, and whatever other apps grant it
-(certificates: the certificate images collection). Superusers need no group."""
+(certificates: the certificate images collection). Superusers need no group. Trainers and
+DLA administrators are marked staff."""
 
 from django.db import migrations
 
@@ -21,6 +22,9 @@ def create_group(apps, schema_editor):
     group.permissions.add(access)
     for user in User.objects.filter(role="dla_admin", is_superuser=False):
         user.groups.add(group)
+    # Only staff enter the admins now (config.security.StaffOnlyAdminMiddleware); trainers
+    # and DLA administrators made through Wagtail's user screens were not marked staff.
+    User.objects.filter(role__in=["trainer", "dla_admin"], is_staff=False).update(is_staff=True)
 
 
 def remove_group(apps, schema_editor):

@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.security.StaffOnlyAdminMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "config.security.MalformedRequestMiddleware",
 ]

@@ -141,3 +141,22 @@ def test_five_wrong_passwords_from_one_connection_still_hold_that_connection_bac
         post_login(client, "/accounts/login/", owner.email, "guess")
     post_login(client, "/accounts/login/", owner.email, PASSWORD)
     assert not logged_in(client)
+
+
+def test_only_staff_use_the_wagtail_admin_whatever_their_groups(client):
+    from accounts.services import change_role
+
+    officer = verified(email="officer@example.com")
+    officer.groups.add(Group.objects.get(name="Editors"))  # a mistake in the user screens
+    client.force_login(officer)
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/admin/images/").status_code == 403
+    # The role makes staff, and taking it away unmakes them.
+    change_role(user=officer, role=Role.TRAINER, changed_by=None)
+    officer.refresh_from_db()
+    assert officer.is_staff
+    assert client.get("/admin/").status_code == 200
+    change_role(user=officer, role=Role.PARTICIPANT, changed_by=None)
+    officer.refresh_from_db()
+    assert not officer.is_staff
+    assert client.get("/admin/").status_code == 403

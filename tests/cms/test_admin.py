@@ -28,4 +28,5 @@ def test_admin_lists_rounds_and_the_lao_directory(client, demo_site):
 def test_participants_cannot_enter_the_admin(client, demo_site):
     client.force_login(User.objects.get(email="participant@example.com"))
     response = client.get("/admin/")
-    assert response.status_code == 302
+    # Refused outright (only staff use the admin), not sent round the log-in page again.
+    assert response.status_code == 403
