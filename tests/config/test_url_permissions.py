@@ -63,8 +63,8 @@ from tests.factories import ProgrammeFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Markers that only the victim's side holds; searching uses the "canary…" words, the
-# "zqx…" words are what must never show (a search box echoes what was searched for).
+# Markers that only the victim's side holds; listings are searched for "canary", and the
+# "zqx…" words next to it are what must never show (a search box echoes what was searched).
 VICTIM_FIRST_NAME = "ฆฑฌญ"
 SECRETS = {
     VICTIM_FIRST_NAME: "the other participant's name",
@@ -74,8 +74,11 @@ SECRETS = {
     "zqxquestion": "round 1's question",
     "zqxchoice": "round 1's answer choices",
     "zqxtemplate": "DLA's certificate template",
+    # The victim's address before the test renamed it: the audit log's titles still say it.
+    "participant@example.com": "the other participant's e-mail in the audit log",
+    "coordinator@example.com": "the demo coordinator's e-mail",
 }
-SEARCHES = ["canaryvictim", "canaryquiz", "canaryquestion", "canarytemplate"]
+SEARCH = "canary"  # in every searchable marked object
 
 ROLES = [
     "anonymous",
@@ -161,21 +164,21 @@ def world(demo_site, settings, tmp_path):
     round2 = programme.rounds.get(number=2)
 
     victim = User.objects.get(email="participant@example.com")
-    victim.first_name, victim.last_name = VICTIM_FIRST_NAME, "canaryvictim"
+    victim.first_name, victim.last_name = VICTIM_FIRST_NAME, "canary"
     victim.email = "zqxvictim@example.com"
     victim.save()
     EmailAddress.objects.filter(user=victim).update(email=victim.email)
     enrol_participant(user=victim, round_=round1)
 
     quiz = Quiz.objects.create(
-        title="แบบทดสอบ canaryquiz zqxquiz",
+        title="แบบทดสอบ canary zqxquiz",
         kind="post",
         programme=programme,
         round=round1,
         is_published=True,
     )
     question = Question.objects.create(
-        quiz=quiz, position=1, kind="single", text="canaryquestion zqxquestion"
+        quiz=quiz, position=1, kind="single", text="canary zqxquestion"
     )
     choice = Choice.objects.create(question=question, text="zqxchoice", is_correct=True)
     Choice.objects.create(question=question, text="ผิด", is_correct=False)
@@ -194,7 +197,7 @@ def world(demo_site, settings, tmp_path):
     upload = AttendanceImport.objects.create(session=session, filename="x.csv", content="a,b\n")
 
     template = CertificateTemplate.objects.filter(language="th").first()
-    template.name = "canarytemplate zqxtemplate"
+    template.name = "canary zqxtemplate"
     template.save()
     policy = CompletionPolicy.objects.get(round=round1)
     certificate = issue_certificate(
@@ -677,9 +680,8 @@ def test_no_role_gets_what_it_should_not_on_any_url(world, role):
             and not names_object
             and re.search(r"(index|list|results|choose|search)$", name)
         ):
-            for term in SEARCHES:
-                joiner = "&" if "?" in path else "?"
-                request("get", name, f"{path}{joiner}q={term}", names_object)
+            joiner = "&" if "?" in path else "?"
+            request("get", name, f"{path}{joiner}q={SEARCH}", names_object)
     if role != "dla_admin":
         for name, path, names_object in planned:
             if names_object and name not in NO_POST:
