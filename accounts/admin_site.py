@@ -31,18 +31,26 @@ def _next(request, default: str) -> str:
     return default
 
 
-def login_through_allauth(request, *, default_next: str):
-    """Anyone not logged in goes to allauth's log-in page; whoever is logged in and still
-    sent here lacks the right to the admin, which a second log-in would not change."""
+def login_through_allauth(request, *, default_next: str, may_enter: bool):
+    """Anyone not logged in goes to allauth's log-in page. Whoever is logged in goes on if
+    they may enter this admin, and is refused otherwise: a second log-in would not change
+    that (and sending them to log in again would loop)."""
+    target = _next(request, default_next)
     if request.user.is_authenticated:
+        if may_enter:
+            return redirect(target)
         raise PermissionDenied
-    query = urlencode({"next": _next(request, default_next)})
-    return redirect(f"{reverse('account_login')}?{query}")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
 
 
 @never_cache
 def wagtail_admin_login(request):
-    return login_through_allauth(request, default_next=WAGTAIL_ADMIN_HOME)
+    user = request.user
+    may_enter = user.is_authenticated and (user.is_staff or user.is_superuser)
+    may_enter = may_enter and user.has_perm("wagtailadmin.access_admin")
+    return login_through_allauth(
+        request, default_next=WAGTAIL_ADMIN_HOME, may_enter=bool(may_enter)
+    )
 
 
 @never_cache
@@ -61,7 +69,9 @@ class DlaAdminSite(admin.AdminSite):
         return bool(user.is_active and user.is_staff and is_dla_admin(user))
 
     def login(self, request, extra_context=None):
-        return login_through_allauth(request, default_next=DJANGO_ADMIN_HOME)
+        return login_through_allauth(
+            request, default_next=DJANGO_ADMIN_HOME, may_enter=self.has_permission(request)
+        )
 
 
 class DlaAdminConfig(AdminConfig):

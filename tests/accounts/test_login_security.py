@@ -160,3 +160,9 @@ def test_only_staff_use_the_wagtail_admin_whatever_their_groups(client):
     officer.refresh_from_db()
     assert not officer.is_staff
     assert client.get("/admin/").status_code == 403
+
+
+def test_staff_already_logged_in_go_straight_on_from_the_admin_logins(client):
+    client.force_login(dla_admin())
+    assert client.get("/admin/login/?next=/admin/pages/")["Location"] == "/admin/pages/"
+    assert client.get("/django-admin/login/")["Location"] == "/django-admin/"
