@@ -1,6 +1,7 @@
 """allauth adapter: the sign-up form's profile and consents are saved with the account."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,19 @@ class AccountAdapter(DefaultAccountAdapter):
             "This e-mail address is already registered. Log in with it, or use "
             "“Forgot your password?” on the log-in page."
         ),
+        "too_many_login_attempts": _(
+            "Too many wrong passwords for this e-mail address from your connection. Wait "
+            "5 minutes and try again, or set a new password with “Forgot your password?”: "
+            "that also lifts this block. Log-ins from other connections are not affected."
+        ),
     }
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # Failed log-ins count per account AND client address (ACCOUNT_RATE_LIMITS
+        # "login_failed": …/key). Counted per account alone, anybody who knows an address
+        # could lock its owner out everywhere with five wrong passwords; per address alone,
+        # one address could try every account. The per-address limit ("…/ip") still holds.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -16,19 +16,11 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .consent import CONSENT_STATEMENTS, OPTIONAL_PURPOSES, REQUIRED_PURPOSES
-from .models import ConsentPurpose, Organisation, User
+from .models import STANDARD_PREFIXES, ConsentPurpose, Organisation, User
 
 OTHER_PREFIX = "other"
 PREFIX_CHOICES = [
-    ("นาย", "นาย"),
-    ("นาง", "นาง"),
-    ("นางสาว", "นางสาว"),
-    ("ว่าที่ร้อยตรี", "ว่าที่ร้อยตรี"),
-    ("ว่าที่ร้อยตรีหญิง", "ว่าที่ร้อยตรีหญิง"),
-    ("ดร.", "ดร."),
-    ("ผศ.", "ผศ."),
-    ("รศ.", "รศ."),
-    ("ศ.", "ศ."),
+    *((prefix, prefix) for prefix in STANDARD_PREFIXES),
     (OTHER_PREFIX, _("Other (type it below)")),
 ]
 KNOWN_PREFIXES = {value for value, _label in PREFIX_CHOICES if value != OTHER_PREFIX}

@@ -76,11 +76,31 @@ class Organisation(models.Model):
         return district.name_th if district else ""
 
 
+# The name prefixes (คำนำหน้า) offered in the forms; anything else is typed as free text.
+STANDARD_PREFIXES = (
+    "นาย",
+    "นาง",
+    "นางสาว",
+    "ว่าที่ร้อยตรี",
+    "ว่าที่ร้อยตรีหญิง",
+    "ดร.",
+    "ผศ.",
+    "รศ.",
+    "ศ.",
+)
+
+
 class Role(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
     TRAINER = "trainer", _("Trainer")
     PROVINCIAL_COORDINATOR = "provincial_coordinator", _("Provincial coordinator")
     DLA_ADMIN = "dla_admin", _("DLA/DCCE administrator")
+
+
+# The Wagtail group holding what DLA administrators who are not superusers may do (made by
+# accounts/migrations/0003; apps such as certificates grant it their collection rights).
+# ``services.change_role`` keeps its members in step with the role.
+DLA_ADMINISTRATORS_GROUP = "DLA administrators"
 
 
 class UserManager(BaseUserManager):

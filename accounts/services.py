@@ -5,8 +5,10 @@ from collections.abc import Iterable
 
 import geothai
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists
 from django.utils import timezone
@@ -19,7 +21,14 @@ from wagtail.models import ModelLogEntry
 from core.errors import CodedError
 
 from .consent import OPTIONAL_PURPOSES, PRIVACY_NOTICE_VERSION, REQUIRED_PURPOSES
-from .models import ConsentPurpose, ConsentRecord, Organisation, Role, User
+from .models import (
+    DLA_ADMINISTRATORS_GROUP,
+    ConsentPurpose,
+    ConsentRecord,
+    Organisation,
+    Role,
+    User,
+)
 from .personal_data import run_consent_withdrawn_hooks, run_erasure_hooks
 
 # Fields a participant fills in about themselves (sign-up, profile, nominated import).
@@ -35,6 +44,7 @@ PROFILE_FIELDS = (
     "line_id",
 )
 ERASED_EMAIL_DOMAIN = "erased.invalid"
+STAFF_ROLES = (Role.TRAINER, Role.DLA_ADMIN)
 
 
 class AccountError(CodedError):
@@ -48,8 +58,10 @@ class AccountError(CodedError):
         "consent_not_given": _("This consent is not in effect, so there is nothing to withdraw."),
         "unknown_purpose": _("Unknown consent purpose."),
         "invitation_invalid": _(
-            "This invitation link is not valid or has expired. "
-            "Ask for a new one with “Forgot your password?” or contact your provincial office."
+            "This invitation link is not valid or has expired (links work for 14 days and "
+            "only once). To get a new link, enter your e-mail address under “Forgot your "
+            "password?” below, or sign up again with the same address: we will e-mail you a "
+            "fresh invitation. If your account is already set up, just log in."
         ),
         "already_erased": _("This account has already been deleted."),
         "staff_account": _("Staff accounts are closed by a DLA administrator, not from this page."),
@@ -57,6 +69,7 @@ class AccountError(CodedError):
         "unknown_role": _("Unknown role."),
         "province_required": _("Choose the province a provincial coordinator follows."),
         "unknown_province": _("Unknown province code."),
+        "not_a_nominee": _("This address has no invitation waiting to be accepted."),
     }
 
 
@@ -81,8 +94,17 @@ def change_role(*, user: User, role: str, coordinated_province_code: str = "", c
         before = (current.role, current.coordinated_province_code)
         if before == (role, province):
             return False
-        User.objects.filter(pk=user.pk).update(role=role, coordinated_province_code=province)
-        user.role, user.coordinated_province_code = role, province
+        # Trainers and DLA administrators are staff (the only ones let into the admins).
+        staff = role in STAFF_ROLES or current.is_superuser
+        User.objects.filter(pk=user.pk).update(
+            role=role, coordinated_province_code=province, is_staff=staff
+        )
+        user.role, user.coordinated_province_code, user.is_staff = role, province, staff
+        group = Group.objects.filter(name=DLA_ADMINISTRATORS_GROUP).first()
+        if group is not None and role == Role.DLA_ADMIN:
+            user.groups.add(group)
+        elif group is not None:
+            user.groups.remove(group)
         log(
             instance=user,
             action="esc.accounts.role_changed",
@@ -311,6 +333,48 @@ def invite_participant(
         )
         transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk))
     return user
+
+
+# One fresh invitation per address in this many seconds, however often it is asked for.
+REINVITE_COOLDOWN_SECONDS = 5 * 60
+
+
+def pending_nominee(email: str) -> User | None:
+    """The account a trainer's nominee import made for ``email``, not claimed yet.
+
+    Only such accounts: inactive, never logged in, no usable password, not erased. An account
+    a DLA administrator closed has logged in or has a password, and stays closed.
+    """
+    user = (
+        User.objects.filter(
+            email__iexact=(email or "").strip(),
+            is_active=False,
+            erased_at__isnull=True,
+            last_login__isnull=True,
+        )
+        .select_related("organisation")
+        .first()
+    )
+    if user is None or user.has_usable_password():
+        return None
+    return user
+
+
+def reinvite_participant(*, user: User) -> bool:
+    """Send a nominee a fresh invitation (valid 14 days from now); the way to claim an
+    account whose invitation was lost or expired. Returns whether an e-mail went out: at
+    most one per address every few minutes, so the form cannot be used to flood a mailbox.
+    """
+    from .tasks import send_invitation
+
+    if pending_nominee(user.email) is None:
+        raise AccountError("not_a_nominee")
+    if not cache.add(f"esc:reinvite:{user.pk}", True, timeout=REINVITE_COOLDOWN_SECONDS):
+        return False
+    with transaction.atomic():
+        log(instance=user, action="esc.accounts.reinvited", user=None, title=user.email)
+        transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk))
+    return True
 
 
 def accept_invitation(

@@ -96,6 +96,11 @@ def register_account_log_actions(actions):
         _("Nominated participant invited"),
     )
     actions.register_action(
+        "esc.accounts.reinvited",
+        _("Nominated participant invited again"),
+        _("Nominated participant invited again"),
+    )
+    actions.register_action(
         "esc.accounts.lao_directory_imported",
         _("LAO directory imported"),
         _("LAO directory imported"),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from accounts.access import is_dla_admin
 from courses.access import rounds_managed_by
 
-from .models import Attempt, Question, Quiz
+from .models import Attempt, Choice, Question, Quiz
 from .services import can_take
 
 
@@ -61,3 +61,7 @@ def get_attempt_for_user(user, pk) -> Attempt:
     return get_object_or_404(
         Attempt.objects.select_related("quiz", "quiz__round"), pk=pk, user=user
     )
+
+
+def choices_managed_by(user):
+    return Choice.objects.filter(question__quiz__in=quizzes_managed_by(user))

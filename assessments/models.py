@@ -143,7 +143,12 @@ class Quiz(index.Indexed, ClusterableModel):
             heading=_("Settings"),
         ),
     ]
-    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+    # FilterField("id"): listings narrowed to a trainer's tests can still be searched.
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         verbose_name = _("quiz")
@@ -235,7 +240,11 @@ class Question(index.Indexed, ClusterableModel):
         InlinePanel("choices", label=_("Choices"), min_num=2),
         FieldPanel("explanation"),
     ]
-    search_fields = [index.SearchField("text"), index.AutocompleteField("text")]
+    search_fields = [
+        index.SearchField("text"),
+        index.AutocompleteField("text"),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         verbose_name = _("question")

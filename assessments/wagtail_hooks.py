@@ -1,14 +1,19 @@
-from django.http import Http404
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from accounts.personal_data import ACCOUNT_ERASURE_HOOK, PERSONAL_DATA_EXPORT_HOOK
+from config.admin_access import (
+    ScopedListingMixin,
+    ScopedModelPermissionPolicy,
+    ScopedSnippetChooserViewSet,
+    ScopedViewSetMixin,
+)
 from courses.completion import COMPLETION_CONDITION_HOOK
 from courses.progress import (
     JOIN_CHECK_HOOK,
@@ -16,13 +21,14 @@ from courses.progress import (
     MY_TRAINING_ROUND_ITEMS_HOOK,
 )
 
+from . import access
 from .completion import (
     PostTestPassedCondition,
     my_training_programme_items,
     my_training_round_items,
     pre_test_join_check,
 )
-from .models import Question, Quiz
+from .models import Choice, Question, Quiz
 from .personal_data import attempts_personal_data, erase_attempts
 
 # PDPA (docs/pdpa.md): attempts and answers in "download my data"; on deletion the
@@ -53,22 +59,22 @@ def pre_test_before_round_one(user, round_):
 
 # --- Authoring in the admin: tests and their questions (snippets) --------------------
 
+# Registered before the viewsets are built: every admin view, listing, chooser and bulk
+# action asks these policies which tests and questions a user reaches (config.admin_access).
+for _model, _scope in (
+    (Quiz, "quizzes_managed_by"),
+    (Question, "questions_managed_by"),
+    (Choice, "choices_managed_by"),
+):
+    register_permission_policy(
+        _model,
+        ScopedModelPermissionPolicy(
+            _model, scope=lambda user, name=_scope: getattr(access, name)(user)
+        ),
+    )
 
-class ManagedQuerysetMixin:
-    """Index, edit and delete views see only the objects the user manages."""
 
-    def managed(self):
-        from .access import questions_managed_by, quizzes_managed_by
-
-        if self.model is Quiz:
-            return quizzes_managed_by(self.request.user)
-        return questions_managed_by(self.request.user)
-
-
-class QuizIndexView(ManagedQuerysetMixin, snippet_views.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().filter(pk__in=self.managed().values("pk"))
-
+class QuizIndexView(ScopedListingMixin, snippet_views.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         buttons += [
@@ -94,92 +100,14 @@ class QuizIndexView(ManagedQuerysetMixin, snippet_views.IndexView):
         return buttons
 
 
-class QuestionIndexView(ManagedQuerysetMixin, snippet_views.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().filter(pk__in=self.managed().values("pk"))
-
-
-class ManagedObjectMixin(ManagedQuerysetMixin):
-    """Views of one object (edit, delete, copy, history, usage): 404 unless the user manages
-    it, so a trainer of another round reads neither its questions nor its correct choices."""
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        if not self.managed().filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
-
-
-class ManagedEditView(ManagedObjectMixin, snippet_views.EditView):
+class QuestionIndexView(ScopedListingMixin, snippet_views.IndexView):
     pass
 
 
-class ManagedDeleteView(ManagedObjectMixin, snippet_views.DeleteView):
-    pass
+class ManagedViewSet(ScopedViewSetMixin, SnippetViewSet):
+    """Trainers reach the tests of their own rounds only, in every view (404 otherwise)."""
 
-
-class ManagedCopyView(ManagedObjectMixin, snippet_views.CopyView):
-    pass
-
-
-class ManagedHistoryView(ManagedObjectMixin, snippet_views.HistoryView):
-    pass
-
-
-class ManagedUsageView(ManagedObjectMixin, snippet_views.UsageView):
-    pass
-
-
-class ManagedChooserMixin:
-    """The chooser modal lists and returns only the objects the user manages."""
-
-    def managed(self):
-        from .access import questions_managed_by, quizzes_managed_by
-
-        if self.model_class is Quiz:
-            return quizzes_managed_by(self.request.user)
-        return questions_managed_by(self.request.user)
-
-    def get_object_list(self):
-        return super().get_object_list().filter(pk__in=self.managed().values("pk"))
-
-    def get_object(self, pk):
-        return self.managed().get(pk=pk)
-
-    def get_objects(self, pks):
-        return self.managed().filter(pk__in=pks)
-
-
-class ManagedChooseView(ManagedChooserMixin, chooser_views.ChooseView):
-    pass
-
-
-class ManagedChooseResultsView(ManagedChooserMixin, chooser_views.ChooseResultsView):
-    pass
-
-
-class ManagedChosenView(ManagedChooserMixin, chooser_views.SnippetChosenView):
-    pass
-
-
-class ManagedChosenMultipleView(ManagedChooserMixin, chooser_views.SnippetChosenMultipleView):
-    pass
-
-
-class ManagedChooserViewSet(chooser_views.SnippetChooserViewSet):
-    choose_view_class = ManagedChooseView
-    choose_results_view_class = ManagedChooseResultsView
-    chosen_view_class = ManagedChosenView
-    chosen_multiple_view_class = ManagedChosenMultipleView
-
-
-class ManagedViewSet(SnippetViewSet):
-    edit_view_class = ManagedEditView
-    delete_view_class = ManagedDeleteView
-    copy_view_class = ManagedCopyView
-    history_view_class = ManagedHistoryView
-    usage_view_class = ManagedUsageView
-    chooser_viewset_class = ManagedChooserViewSet
+    chooser_viewset_class = ScopedSnippetChooserViewSet
 
 
 class QuizViewSet(ManagedViewSet):
@@ -189,7 +117,8 @@ class QuizViewSet(ManagedViewSet):
     index_view_class = QuizIndexView
     list_display = ["title", "kind", "round", "programme", "is_published"]
     list_filter = ["kind", "programme", "is_published"]
-    search_fields = ["title"]
+    # No viewset search_fields: the model's search index decides (on SQLite a field list
+    # becomes an FTS column filter that the index table does not have: a 500).
 
 
 class QuestionViewSet(ManagedViewSet):
@@ -199,7 +128,6 @@ class QuestionViewSet(ManagedViewSet):
     index_view_class = QuestionIndexView
     list_display = ["text", "quiz", "position", "kind", "points"]
     list_filter = ["kind"]
-    search_fields = ["text"]
     sort_order_field = "position"
 
 

@@ -146,6 +146,7 @@ def batch_render(htmls: list[str]) -> float:
 
 def platform_vs_bare(policy, count: int, batch: int) -> dict:
     from certificates.models import Certificate, IssuanceJob, IssuanceJobItem
+    from certificates.pinning import pinned_image_files
     from certificates.rendering import certificate_html, facts_for, prepare_template
     from certificates.services import run_issuance_job
 
@@ -174,7 +175,10 @@ def platform_vs_bare(policy, count: int, batch: int) -> dict:
         for certificate in certificates:
             key = certificate.template_revision_id
             if key not in prepared:
-                prepared[key] = prepare_template(certificate.template_revision.as_object())
+                revision = certificate.template_revision
+                prepared[key] = prepare_template(
+                    revision.as_object(), pinned=pinned_image_files(revision)
+                )
             result.append(certificate_html(prepared[key], facts_for(certificate)))
         return result
 

@@ -192,6 +192,7 @@ def main():
         "REDIS_URL": args.redis,
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "ESC_LOCAL_ONLY": "1",  # plain http on 127.0.0.1
         "SITE_URL": f"http://127.0.0.1:{port}",
         "PYTHONPATH": str(ROOT),
     }

@@ -9,6 +9,8 @@ so what a person reads off paper still matches. The database stores the 16 chara
 import secrets
 import unicodedata
 
+from accounts.models import STANDARD_PREFIXES
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16  # 16 x 5 bits = 80 random bits
 GROUP = 4
@@ -33,31 +35,46 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
+MASK = "•" * 3
+# Invisible characters (zero-width spaces and joiners, controls) and spaces carry nothing a
+# reader sees; left in, they would count as letters and let a whole name show.
+_INVISIBLE = ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
 def _clusters(text: str) -> list[str]:
     """Split Thai text into what the eye sees as letters: a base and its marks."""
     clusters: list[str] = []
-    for char in text:
-        if clusters and unicodedata.category(char) in ("Mn", "Mc"):
+    for char in unicodedata.normalize("NFC", text or ""):
+        category = unicodedata.category(char)
+        if category in _INVISIBLE:
+            continue
+        if clusters and category in ("Mn", "Mc", "Me"):
             clusters[-1] += char
-        else:
+        elif category not in ("Mn", "Mc", "Me"):
             clusters.append(char)
     return clusters
 
 
 def mask_part(text: str, keep: int) -> str:
-    clusters = _clusters(text.strip())
+    """At most ``keep`` letters and never more than half of them: a one-letter name shows
+    none, a two- or three-letter name one."""
+    clusters = _clusters(text)
     if not clusters:
         return ""
-    keep = min(keep, max(1, len(clusters) - 1))
-    return "".join(clusters[:keep]) + "•" * 3
+    keep = min(keep, len(clusters) // 2)
+    return "".join(clusters[:keep]) + MASK
 
 
 def mask_name(prefix: str, first_name: str, last_name: str) -> str:
     """The name as the public verify page shows it (PDPA): "นางสาวน้ำ••• ใ•••".
 
-    The prefix stays (it identifies nobody); the first name keeps its first two letters,
-    the last name its first letter, so the holder recognises it and a stranger learns little.
+    The prefix stays only when it is one of the standard ones (it identifies nobody); a
+    prefix typed as free text may hold anything, a name or a rank with a name, so it is
+    left out. The first name keeps at most its first two letters and the last name its
+    first, never more than half of either, so the holder recognises it and a stranger
+    learns little.
     """
+    prefix = prefix.strip() if prefix and prefix.strip() in STANDARD_PREFIXES else ""
     first = mask_part(first_name, 2)
     last = mask_part(last_name, 1)
-    return f"{prefix.strip()}{first} {last}".strip()
+    return f"{prefix}{first} {last}".strip()

@@ -12,10 +12,12 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images.models import Image
+from wagtail.models import Collection
 
 from courses.models import Programme
 
 from .models import CertificateLanguage, CertificateTemplate, CompletionPolicy, PolicyCondition
+from .pinning import certificate_images_collection
 
 GREEN, GOLD, NAVY, INK = (15, 90, 67), (184, 150, 62), (22, 52, 110), (24, 40, 92)
 
@@ -150,8 +152,13 @@ def _signature(seed: int) -> PILImage.Image:
 
 
 def _demo_image(key: str, title: str) -> Image:
+    """A demo emblem or signature, in the collection only DLA administrators may change."""
+    collection = certificate_images_collection() or Collection.get_first_root_node()
     image = Image.objects.filter(title=title).first()
     if image is not None:
+        if image.collection_id != collection.pk:  # seeded before the collection existed
+            image.collection = collection
+            image.save(update_fields=["collection"])
         return image
     name = f"original_images/esc-demo-{key}.png"
     picture = _emblem(key) if key in ("dcce", "dla") else _signature(int(key[-1]))
@@ -159,7 +166,13 @@ def _demo_image(key: str, title: str) -> Image:
         buffer = io.BytesIO()
         picture.save(buffer, format="PNG", optimize=True)
         name = default_storage.save(name, io.BytesIO(buffer.getvalue()))
-    image = Image(title=title, file=name, width=picture.width, height=picture.height)
+    image = Image(
+        title=title,
+        file=name,
+        width=picture.width,
+        height=picture.height,
+        collection=collection,
+    )
     image.file_size = default_storage.size(name)
     image.save()
     return image

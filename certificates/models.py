@@ -143,7 +143,11 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, index.Indexed, models
         FieldPanel("issuer"),
         FieldRowPanel([FieldPanel("thai_digits"), FieldPanel("background")]),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("id"),  # choosers narrowed per user stay searchable
+    ]
 
     class Meta:
         verbose_name = _("certificate template")
@@ -159,6 +163,35 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, index.Indexed, models
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        from .pinning import certificate_images_collection, template_image_ids
+
+        collection = certificate_images_collection()
+        ids = {image_id for image_id, _spec in template_image_ids(self) if image_id is not None}
+        if not ids or collection is None:
+            return
+        from wagtail.images import get_image_model
+
+        outside = (
+            get_image_model()
+            .objects.filter(pk__in=ids)
+            .exclude(collection__path__startswith=collection.path)
+        )
+        if outside.exists():
+            raise ValidationError(
+                _(
+                    "Images printed on certificates must be in the “%(collection)s” "
+                    "collection, which only DLA administrators can change. Move these "
+                    "images there first: %(images)s."
+                ),
+                params={
+                    "collection": collection.name,
+                    "images": ", ".join(image.title for image in outside.order_by("title")),
+                },
+                code="image_outside_collection",
+            )
+
     # Previews in the editor: the PDF of a sample certificate from the unsaved form.
     def serve_preview(self, request, mode_name):
         from django.http import HttpResponse
@@ -166,6 +199,49 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, index.Indexed, models
         from .rendering import render_sample_pdf
 
         return HttpResponse(render_sample_pdf(self), content_type="application/pdf")
+
+
+class PinnedTemplateRevision(models.Model):
+    """A template revision whose images have been copied (``certificates.pinning``)."""
+
+    revision = models.OneToOneField(
+        "wagtailcore.Revision",
+        verbose_name=_("template revision"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    pinned_at = models.DateTimeField(_("pinned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pinned template revision")
+
+    def __str__(self):
+        return f"revision {self.revision_id}"
+
+
+class PinnedImage(models.Model):
+    """One image as a template revision prints it: a copy of the rendition, by content."""
+
+    pinned_revision = models.ForeignKey(
+        PinnedTemplateRevision, on_delete=models.CASCADE, related_name="images"
+    )
+    # No foreign key: the copy outlives the image, whatever happens to it.
+    image_id = models.PositiveIntegerField(_("image"))
+    spec = models.CharField(_("rendition"), max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("file"), storage=certificate_storage, max_length=255)
+
+    class Meta:
+        verbose_name = _("pinned certificate image")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pinned_revision", "image_id", "spec"],
+                name="pinnedimage_once_per_revision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.spec} {self.sha256[:12]}"
 
 
 # --- Completion policies -----------------------------------------------------------

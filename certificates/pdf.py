@@ -4,8 +4,9 @@ Sarabun comes from the ``fontpkg-sarabun`` package (made searchable by
 ``core.thai_fonts``: ำ copies as ำ) through ``@font-face`` rules; one
 ``FontConfiguration`` and one image cache are kept per process, so the fonts are loaded
 once and a logo used on a thousand certificates is decoded once.
-Resources: ``file:`` (the fonts), ``data:`` and ``media:<name>`` (files in the default
-storage: logos, signatures, backgrounds). Nothing is fetched from the network.
+Resources: ``file:`` (the fonts), ``data:``, ``media:<name>`` (files in the default
+storage: the template preview's images) and ``pinned:<name>`` (the copies of an issued
+revision's images in the private certificate storage). Nothing is fetched from the network.
 
 Bulk issuance renders certificates in batches (``render_pdfs``): each certificate's HTML
 is laid out on its own, exactly as alone, then all the pages are written as one PDF (the
@@ -26,8 +27,11 @@ from django.core.files.storage import default_storage
 
 from core.thai_fonts import sarabun_path
 
+from .storage import certificate_storage
+
 SARABUN_WEIGHTS = (400, 500, 600, 700)
 MEDIA_SCHEME = "media:"
+PINNED_SCHEME = "pinned:"
 
 _lock = threading.Lock()
 _render_lock = threading.Lock()
@@ -59,10 +63,16 @@ def _shared():
                         name = url.removeprefix(MEDIA_SCHEME)
                         with default_storage.open(name, "rb") as handle:
                             return URLFetcherResponse(url, handle.read())
+                    if url.startswith(PINNED_SCHEME):
+                        name = url.removeprefix(PINNED_SCHEME)
+                        with certificate_storage.open(name, "rb") as handle:
+                            return URLFetcherResponse(url, handle.read())
                     return super().fetch(url, headers)
 
             _state["font_config"] = FontConfiguration()
-            _state["fetcher"] = CertificateURLFetcher(allowed_protocols={"file", "data", "media"})
+            _state["fetcher"] = CertificateURLFetcher(
+                allowed_protocols={"file", "data", "media", "pinned"}
+            )
             _state["image_cache"] = {}
         return _state
 
@@ -75,6 +85,11 @@ atexit.register(_state.clear)
 def media_url(name: str) -> str:
     """How a certificate's HTML points at a file in the default storage."""
     return f"{MEDIA_SCHEME}{name}"
+
+
+def pinned_url(name: str) -> str:
+    """How a certificate's HTML points at a pinned image in the certificate storage."""
+    return f"{PINNED_SCHEME}{name}"
 
 
 def _document(html: str, shared: dict):

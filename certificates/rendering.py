@@ -1,8 +1,10 @@
 """From a certificate's pinned data to its HTML and PDF.
 
-What is printed comes from two frozen sources: the template revision pinned at issue
-(``Revision.as_object()``) and the snapshot of names and titles on the certificate.
-Nothing here reads the participant's current profile or the template's current state.
+What is printed comes from frozen sources: the template revision pinned at issue
+(``Revision.as_object()``), the copies of its images made when it was pinned
+(``certificates.pinning``) and the snapshot of names and titles on the certificate.
+Nothing here reads the participant's current profile, the template's current state or
+an image's current file.
 """
 
 import datetime
@@ -19,7 +21,14 @@ from core.thai import format_thai_date, to_thai_digits
 
 from .codes import format_code
 from .models import PLACEHOLDER_RE, Certificate, CertificateTemplate
-from .pdf import fonts_css, media_url, render_pdf, render_pdfs
+from .pdf import fonts_css, media_url, pinned_url, render_pdf, render_pdfs
+from .pinning import (
+    BACKGROUND_SPEC,
+    LOGO_SPEC,
+    SIGNATURE_SPEC,
+    pinned_image_files,
+    template_image_ids,
+)
 from .qr import qr_svg
 
 BANGKOK_PROVINCE_CODE = "10"
@@ -146,6 +155,7 @@ class PreparedTemplate:
 
 
 def _image_url(image, spec: str) -> str:
+    """A live image (the template editor's preview and the sample)."""
     if image is None:
         return ""
     try:
@@ -155,9 +165,24 @@ def _image_url(image, spec: str) -> str:
         return ""
 
 
-def prepare_template(template: CertificateTemplate) -> PreparedTemplate:
+def prepare_template(
+    template: CertificateTemplate, *, pinned: dict[tuple[int, str], str] | None = None
+) -> PreparedTemplate:
+    """The template ready to print. With ``pinned`` (an issued certificate's revision) the
+    images are the copies made when the revision was pinned, never the current files."""
+    places = iter(template_image_ids(template))
+
+    def url(image, spec: str) -> str:
+        image_id, _spec = next(places)
+        if pinned is None:
+            return _image_url(image() if callable(image) else image, spec)
+        name = pinned.get((image_id, spec)) if image_id is not None else None
+        return pinned_url(name) if name else ""
+
+    # The background is read only for a live template: an issued revision's image may be gone.
+    background = url(lambda: template.background, BACKGROUND_SPEC)
     agencies = tuple(
-        Agency(name=block.value["name"], logo=_image_url(block.value["logo"], "max-320x320"))
+        Agency(name=block.value["name"], logo=url(block.value["logo"], LOGO_SPEC))
         for block in template.agencies
     )
     signatories = tuple(
@@ -166,7 +191,7 @@ def prepare_template(template: CertificateTemplate) -> PreparedTemplate:
             position_lines=tuple(
                 line.strip() for line in block.value["position"].splitlines() if line.strip()
             ),
-            signature=_image_url(block.value["signature"], "max-480x160"),
+            signature=url(block.value["signature"], SIGNATURE_SPEC),
         )
         for block in template.signatories
     )
@@ -180,7 +205,7 @@ def prepare_template(template: CertificateTemplate) -> PreparedTemplate:
         thai_digits=template.thai_digits,
         agencies=agencies,
         signatories=signatories,
-        background=_image_url(template.background, "max-3508x2480"),
+        background=background,
     )
 
 
@@ -257,7 +282,7 @@ def issued_html(
         revision = (
             certificate.template_en_revision if language == "en" else certificate.template_revision
         )
-        prepared = prepare_template(revision.as_object())
+        prepared = prepare_template(revision.as_object(), pinned=pinned_image_files(revision))
         if prepared_cache is not None:
             prepared_cache[revision_id] = prepared
     return certificate_html(prepared, facts_for(certificate, language))

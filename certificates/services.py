@@ -29,6 +29,7 @@ from .models import (
     IssuanceJobStatus,
     ItemStatus,
 )
+from .pinning import pin_revision_images
 from .rendering import render_certificate_pdf, render_certificate_pdfs, verification_url
 from .signals import certificate_changed, certificate_issued, certificate_revoked
 
@@ -62,12 +63,15 @@ class IssueResult:
 
 
 def _pinned_revision(template: CertificateTemplate | None):
-    """The template's current revision, made now if the template has none yet."""
+    """The template's current revision, made now if the template has none yet, with the
+    images it prints copied (once per revision, see certificates.pinning)."""
     if template is None:
         return None
     if template.latest_revision_id is None:
         template.save_revision(log_action=False)
-    return template.latest_revision
+    revision = template.latest_revision
+    pin_revision_images(revision)
+    return revision
 
 
 def _lock_number_sequence(*, policy: CompletionPolicy, year: int) -> CertificateNumberSequence:

@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.personal_data import ACCOUNT_ERASURE_HOOK, PERSONAL_DATA_EXPORT_HOOK
+from config.admin_access import ScopedSnippetChooserViewSet, ScopedViewSetMixin
 from core.downloads import spreadsheet_response
 from courses.progress import MY_TRAINING_PROGRAMME_ITEMS_HOOK, MY_TRAINING_ROUND_ITEMS_HOOK
 
@@ -24,6 +25,7 @@ from .models import (
 )
 from .permissions import DlaAdministratorPolicy
 from .personal_data import certificate_personal_data, erase_certificates
+from .pinning import pin_revision_images
 from .progress import programme_progress_items, round_progress_items
 from .resources import CertificateResource
 
@@ -56,13 +58,15 @@ class ReadOnlyViewSetMixin:
 # --- Templates ------------------------------------------------------------------------
 
 
-class CertificateTemplateViewSet(SnippetViewSet):
+class CertificateTemplateViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = CertificateTemplate
+    # Wagtail's snippet chooser lists every template to anyone in the admin.
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "doc-full"
     menu_label = _("Certificate templates")
     list_display = ["name", "language", "title"]
     list_filter = ["language"]
-    search_fields = ["name"]
+    # Searched through the model's index; a viewset field list breaks SQLite's FTS search.
     # Revisions come from RevisionMixin: each save is kept, and certificates pin theirs.
 
 
@@ -291,6 +295,14 @@ class CertificatesViewSetGroup(ViewSetGroup):
 
 
 register_snippet(CertificatesViewSetGroup)
+
+
+# Each saved revision of a template keeps the images it showed when it was saved.
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def pin_saved_template_images(request, instance):
+    if isinstance(instance, CertificateTemplate) and instance.latest_revision_id:
+        pin_revision_images(instance.latest_revision)
 
 
 # --- Audit log -----------------------------------------------------------------------

@@ -5,10 +5,19 @@ from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from . import admin_access
 from .views import health
 
 urlpatterns = [
     path("healthz/", health, name="health"),
+    # Wagtail's bulk actions, limited to the objects the user may reach (config.admin_access).
+    path(
+        "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",
+        admin_access.bulk_action,
+        name="scoped_bulk_action",
+    ),
+    # Both admins log in through allauth only (accounts.admin_site).
+    path("admin/", include("accounts.admin_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -25,6 +25,8 @@ DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB_NAME}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/1}
 ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}
+# Plain http is allowed by the production settings only with this flag, on 127.0.0.1.
+ESC_LOCAL_ONLY=1
 EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
 ESC_PORT=$PORT
 ESC_WORKERS=$WORKERS

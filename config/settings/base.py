@@ -90,6 +90,9 @@ LINE_EMULATOR_PORT = int(env("LINE_EMULATOR_PORT", "8091"))
 
 # Production-only switches, read here so production.py never touches os.environ.
 SECURE_SSL_REDIRECT_ENABLED = env_bool("SECURE_SSL_REDIRECT", True)
+# The production settings serve plain http only with this flag, and then only on this
+# machine (127.0.0.1/localhost): `make prod` and the benchmarks set it.
+LOCAL_ONLY = env_bool("ESC_LOCAL_ONLY", False)
 
 # --- Applications ---------------------------------------------------------------
 
@@ -133,7 +136,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     # Django
-    "django.contrib.admin",
+    "accounts.admin_site.DlaAdminConfig",  # django.contrib.admin, DLA administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -153,7 +156,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.security.StaffOnlyAdminMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "config.security.MalformedRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -219,6 +224,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# Both admin screens log in through allauth (accounts.admin_site): one rate limit, one
+# e-mail verification. Wagtail's own password reset is replaced by allauth's.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -232,6 +240,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 # Sign-up takes the profile, the LAO and the PDPA consent on the same page (accounts.forms).
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# A nominated officer whose invitation was lost or expired gets a new one from sign-up or
+# "Forgot your password?" (accounts.claim).
+ACCOUNT_FORMS = {
+    "signup": "accounts.claim.SignupForm",
+    "reset_password": "accounts.claim.ResetPasswordForm",
+}
 # Confirming the e-mail in the browser that signed up logs in and returns to the enrolment.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Officers are told plainly that an e-mail is already registered (with a log-in link)
@@ -240,6 +254,8 @@ ACCOUNT_PREVENT_ENUMERATION = False
 # allauth's rate limits (per IP and per account, counted in the cache): failed log-ins,
 # sign-ups, password resets, confirmation e-mails. A whole training room may sign up from
 # one office IP after the circular arrives, hence 100 sign-ups a minute per IP.
+# The "key" of failed log-ins is the account AND the client address (accounts.adapter):
+# an attacker's wrong passwords never lock the owner out from another connection.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

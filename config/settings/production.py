@@ -1,15 +1,27 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL, Redis.
 
 Required environment: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL, BBB_URL,
-BBB_SECRET, REDIS_URL and the e-mail settings (see docs/deploy.md). Transport security
-follows the scheme of SITE_URL: with https every cookie is Secure, HTTP is redirected and
-HSTS is sent; `make prod` on 127.0.0.1 uses http and so plain cookies.
+BBB_SECRET, REDIS_URL and the e-mail settings (see docs/deploy.md). SITE_URL must be the
+public https:// address: every cookie is then Secure, HTTP is redirected and HSTS is sent.
+Without it the settings refuse to start, rather than fall back to http and silently drop
+all three; only ESC_LOCAL_ONLY=1 (`make prod`, the benchmarks) allows http, and then only
+for 127.0.0.1/localhost.
 """
+
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY, SECURE_SSL_REDIRECT_ENABLED, SITE_URL
+from .base import (
+    ALLOWED_HOSTS,
+    DATABASES,
+    LOCAL_ONLY,
+    REDIS_URL,
+    SECRET_KEY,
+    SECURE_SSL_REDIRECT_ENABLED,
+    SITE_URL,
+)
 
 DEBUG = False
 
@@ -17,6 +29,21 @@ if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 50 characters.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("Set DATABASE_URL to the PostgreSQL database.")
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+if not SITE_URL.startswith("https://"):
+    if not LOCAL_ONLY:
+        raise ImproperlyConfigured(
+            "Set SITE_URL to the site's public https:// address: Secure cookies, the redirect "
+            "to HTTPS and HSTS depend on it. For a run on this machine only, set "
+            "ESC_LOCAL_ONLY=1 (as `make prod` does)."
+        )
+    local_hosts = {urlsplit(SITE_URL).hostname, *ALLOWED_HOSTS}
+    if not local_hosts <= LOOPBACK:
+        raise ImproperlyConfigured(
+            "ESC_LOCAL_ONLY=1 serves plain http on this machine only: SITE_URL and "
+            "ALLOWED_HOSTS may name only 127.0.0.1, localhost or ::1."
+        )
 
 CACHES = {
     "default": {

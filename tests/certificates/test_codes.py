@@ -1,5 +1,7 @@
 import math
 
+import pytest
+
 from certificates.codes import (
     ALPHABET,
     CODE_LENGTH,
@@ -50,4 +52,27 @@ def test_masked_names_keep_thai_marks_with_their_letters():
     assert mask_name("นางสาว", "น้ำฝน", "ใจดี") == "นางสาวน้ำ••• ใ•••"
     assert mask_name("นาย", "สมชาย", "รักษ์โลก") == "นายสม••• รั•••"
     assert mask_name("ดร.", "ปิ่น", "สุข") == "ดร.ปิ่••• สุ•••"
-    assert mask_name("", "ก", "") == "ก•••"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "first", "last", "shown"),
+    [
+        # A one-letter name used to be shown whole ("ก•••"): no letter of it now.
+        ("", "ก", "", "•••"),
+        ("นาย", "ก", "ข", "นาย••• •••"),
+        ("นาย", "ก\u200b", "ข\u200d", "นาย••• •••"),  # invisible characters count for nothing
+        ("นาย", "เอ", "ณ อยุธยา", "นายเ••• ณ•••"),  # at most half of a short name
+        ("นาย", "ชาย", "ดีงาม", "นายช••• ดี•••"),
+        # A prefix typed as free text may carry the name itself: left out.
+        ("นายสมชาย", "สมชาย", "รักษ์โลก", "สม••• รั•••"),
+        ("พ.ต.อ.สมชาย", "สมชาย", "รักษ์โลก", "สม••• รั•••"),
+        ("  นาง ", "สมศรี", "ใจดี", "นางสม••• ใ•••"),
+        ("", "", "", ""),
+    ],
+)
+def test_every_name_shape_is_masked(prefix, first, last, shown):
+    assert mask_name(prefix, first, last) == shown
+    for part in (first, last):
+        visible = part.replace("\u200b", "").replace("\u200d", "")
+        if visible:
+            assert visible not in shown

@@ -114,3 +114,23 @@ def test_behind_a_proxy_the_forwarded_address_counts(client, settings, certifica
 def test_english_verify_page(client, certificate):
     html = client.get(f"/en/verify/{certificate.display_code}/").content.decode()
     assert "Valid certificate" in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "first", "last", "hidden", "shown"),
+    [
+        ("นาย", "ก", "ใจดี", "นายก ", "นาย••• ใ•••"),
+        ("นายสมชาย", "สมชาย", "ใจดี", "นายสมชาย", "สม••• ใ•••"),
+    ],
+)
+def test_the_verify_page_masks_short_names_and_free_text_prefixes(
+    client, evidence, prefix, first, last, hidden, shown
+):
+    round_ = RoundFactory(number=1)
+    policy = CompletionPolicyFactory(programme=round_.programme, round=round_)
+    user = UserFactory(prefix=prefix, first_name=first, last_name=last)
+    enrol(user, round_)
+    certificate = issue_certificate(policy=policy, user=user, render=False).certificate
+    html = client.get(f"/verify/{certificate.display_code}/").content.decode()
+    assert shown in html
+    assert hidden not in html

@@ -51,3 +51,39 @@ def test_thai_is_the_default_language_in_bangkok_time():
     assert settings.USE_TZ
     assert settings.WAGTAIL_I18N_ENABLED
     assert [code for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES] == ["th", "en"]
+
+
+def test_production_refuses_to_start_without_an_https_site_url():
+    """Without SITE_URL it used to fall back to http://127.0.0.1 and silently turn Secure
+    cookies, the HTTPS redirect and HSTS off."""
+    without = {**PRODUCTION_ENV}
+    del without["SITE_URL"]
+    plain = {**PRODUCTION_ENV, "SITE_URL": "http://esc.example.go.th"}
+    for env in (without, plain):
+        result = run_manage("check", **env)
+        assert result.returncode != 0
+        assert "SITE_URL" in result.stderr
+        assert "ESC_LOCAL_ONLY" in result.stderr
+
+
+def test_the_local_only_flag_allows_http_on_this_machine_only():
+    local = {
+        **PRODUCTION_ENV,
+        "ESC_LOCAL_ONLY": "1",
+        "SITE_URL": "http://127.0.0.1:8000",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    result = run_manage("check", **local)
+    assert result.returncode == 0, result.stderr
+    for exposed in (
+        {**local, "ALLOWED_HOSTS": "esc.example.go.th"},
+        {**local, "SITE_URL": "http://esc.example.go.th"},
+    ):
+        result = run_manage("check", **exposed)
+        assert result.returncode != 0
+        assert "ESC_LOCAL_ONLY" in result.stderr
+
+
+def test_make_prod_sets_the_local_only_flag():
+    script = (BASE_DIR / "scripts" / "prod.sh").read_text()
+    assert "ESC_LOCAL_ONLY=1" in script
