@@ -267,6 +267,7 @@ ACCOUNT_RATE_LIMITS = {
 # LINE Login links a LINE account to a signed-in participant (line/). With the channel ID
 # in the environment the app is configured here; `make run` makes a SocialApp row for the
 # emulator instead (seed_demo). bot_prompt offers to add the official account as a friend.
+SOCIALACCOUNT_ADAPTER = "line.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "line": {
         "SCOPE": ["profile"],

@@ -58,7 +58,7 @@ from cms.models import RoundPage
 from courses.models import Enrolment, Programme, Round
 from courses.services import enrol_participant
 from sar.models import Entry, GhgActivity, Workspace
-from sessions.models import AttendanceImport, AttendanceRecord, LiveSession
+from sessions.models import AttendanceImport, AttendanceRecord, CallbackDelivery, LiveSession
 from tests.factories import ProgrammeFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,7 @@ SECRETS = {
     "zqxquestion": "round 1's question",
     "zqxchoice": "round 1's answer choices",
     "zqxtemplate": "DLA's certificate template",
+    "zqxcallback": "a BBB callback naming the other participant",
     # The victim's address before the test renamed it: the audit log's titles still say it.
     "participant@example.com": "the other participant's e-mail in the audit log",
     "coordinator@example.com": "the demo coordinator's e-mail",
@@ -97,6 +98,7 @@ PUBLIC = {
     "courses:programme_link",
     "courses:round_link",
     "courses:enrol",  # the programme's public sign-up page
+    "line:round_calendar",  # a round's schedule as .ics, public like its CMS page
     "wagtail_serve",
     "wagtaildocs_serve",
     "account_confirm_email",  # "invalid link" page
@@ -195,6 +197,14 @@ def world(demo_site, settings, tmp_path):
         session=session, user=victim, minutes_present=10, scheduled_minutes=180
     )
     upload = AttendanceImport.objects.create(session=session, filename="x.csv", content="a,b\n")
+    # A callback whose signature failed, kept for DLA: it names the participant.
+    callback = CallbackDelivery.objects.create(
+        kind="analytics",
+        session=session,
+        outcome="rejected",
+        detail="canary",
+        body=f'{{"name": "{VICTIM_FIRST_NAME} (zqxcallback)"}}',
+    )
 
     template = CertificateTemplate.objects.filter(language="th").first()
     template.name = "canary zqxtemplate"
@@ -241,6 +251,7 @@ def world(demo_site, settings, tmp_path):
         LiveSession: session,
         AttendanceRecord: record,
         AttendanceImport: upload,
+        CallbackDelivery: callback,
         CertificateTemplate: template,
         CompletionPolicy: policy,
         Certificate: certificate,
