@@ -7,10 +7,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import serve_page
 
+from .health import readyz
 from .views import health
 
+# A database error outside a view (a middleware saving the session) gets the 503 page too.
+handler500 = "config.outage.server_error"
+
 urlpatterns = [
-    path("healthz/", health, name="health"),
+    path("healthz/", health, name="health"),  # liveness: the process answers
+    path("readyz/", readyz, name="ready"),  # readiness: database, worker, Redis, BBB
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

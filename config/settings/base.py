@@ -67,10 +67,19 @@ TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # Production-only switches, read here so production.py never touches os.environ.
 SECURE_SSL_REDIRECT_ENABLED = env_bool("SECURE_SSL_REDIRECT", True)
 
+# The task worker beats this often; a worker silent for WORKER_STALE_SECONDS counts as dead
+# (/readyz/ says so, and its running task is queued again: config/worker.py).
+WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "30"))
+# /readyz/ asks BigBlueButton at most this often per process.
+READYZ_BBB_CACHE_SECONDS = float(env("READYZ_BBB_CACHE_SECONDS", "30"))
+
 # --- Applications ---------------------------------------------------------------
 
 INSTALLED_APPS = [
-    # Our apps first, so their templates and translations win.
+    # Our apps first, so their templates and translations win. `config` first of all: its
+    # db_worker command takes the place of django-tasks-db's (config/worker.py).
+    "config",
     "accounts",
     "courses",
     "sessions.apps.TrainingSessionsConfig",
@@ -117,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database error in a view: the Thai 503 page, not a 500 (config/outage.py).
+    "config.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +179,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: it cost 0.5-0.8 s per dashboard query (7,850 LAOs) to save
     # milliseconds; a web application's short queries never gain from it (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A PostgreSQL host that does not answer fails the request in 5 s (libpq would wait for
+    # ever); the Thai 503 page says so (config/outage.py).
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+    # A kept-alive connection is checked before a request reuses it, so the first request
+    # after PostgreSQL restarted gets a fresh one instead of an error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------

@@ -18,14 +18,17 @@ if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("Set DATABASE_URL to the PostgreSQL database.")
 
+# Redis is a cache, not a point of failure: errors count as misses (config/cache.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "esc",
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Sessions are written to the database and read from Redis: people stay logged in when
+# Redis goes away or restarts empty. `manage.py clearsessions` daily removes expired rows.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
