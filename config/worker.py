@@ -14,6 +14,9 @@ restarts dies of the first error. This worker adds three things:
 * **reconnecting**: a database error in the loop (PostgreSQL restarted, failed over)
   closes the connections, waits (0.5 s, doubling up to 5 s) and carries on; a task
   interrupted by the lost database goes back to the queue instead of being marked failed.
+
+E-mail a task sends gets a Message-ID made from the task's id (config.mail), so a message
+sent again by the task's second run is the same message.
 """
 
 import datetime
@@ -32,6 +35,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from .faults import DATABASE_ERRORS, ThrottledReport, database_lost
+from .mail import sending_for_task
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -194,4 +198,5 @@ class Worker(db_worker.Worker):
             mark_failed(error)
 
         db_task_result.set_failed = set_failed_unless_database_lost
-        super().run_task(db_task_result)
+        with sending_for_task(str(db_task_result.id)):
+            super().run_task(db_task_result)

@@ -306,7 +306,11 @@ TASKS = {
 
 # --- E-mail -----------------------------------------------------------------------
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# EMAIL_BACKEND (the environment variable) delivers: SMTP unless it says otherwise. The
+# setting wraps it so that e-mail a task sends keeps its Message-ID when the task runs again
+# after a worker was killed (config/mail.py).
+EMAIL_DELIVERY_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = "config.mail.StableMessageIdBackend"
 
 # --- Wagtail ----------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ import logging
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import caches
 
 from tests.factories import UserFactory
 from tests.sessions.helpers import start_meeting
@@ -16,23 +15,6 @@ from tests.sessions.helpers import start_meeting
 pytestmark = pytest.mark.django_db
 
 PUBLIC_PAGES = ["/", "/programme/", "/programme/round-1/", "/en/programme/", "/verify/"]
-
-
-@pytest.fixture
-def production_cache(settings, redis_server):
-    """Cache and sessions as production has them, on the test's own Redis. The breaker
-    tries Redis again at every call (``retry_seconds`` 0), so tests need not wait."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "esc",
-            "OPTIONS": {"retry_seconds": 0, "socket_timeout": 0.2},
-        }
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 60
-    return caches["default"]
 
 
 def our_keys(redis_server) -> list[bytes]:

@@ -80,6 +80,16 @@ class Process:
     def running(self) -> bool:
         return self.popen.poll() is None
 
+    def freeze(self) -> None:
+        """SIGSTOP: the process keeps its state but does nothing until ``thaw``. Returns
+        once it has stopped (a signal is delivered when the kernel gets round to it)."""
+        os.killpg(self.popen.pid, signal.SIGSTOP)
+        _pid, status = os.waitpid(self.popen.pid, os.WUNTRACED)
+        assert os.WIFSTOPPED(status), status
+
+    def thaw(self) -> None:
+        os.killpg(self.popen.pid, signal.SIGCONT)
+
     def kill(self) -> None:
         """SIGKILL the process group: no clean shutdown, mid-transaction, mid-file."""
         if self.running:

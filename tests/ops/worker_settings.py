@@ -2,8 +2,8 @@
 
 The test settings run tasks inline; these serve the database queue instead, on the
 database in DATABASE_URL, beat every 0.2 s and count a worker silent for 1 s as dead, so
-a test that kills a worker sees its task queued again within a second or two. E-mail is
-written to files (one per message) in ESC_MAIL_DIR, certificates to CERTIFICATE_PDF_ROOT.
+a test that kills a worker sees its task queued again within a second or two. E-mail goes
+where EMAIL_BACKEND says (the test's SMTP server), certificates to CERTIFICATE_PDF_ROOT.
 """
 
 import os
@@ -19,9 +19,11 @@ TASKS = {
 }
 WORKER_HEARTBEAT_SECONDS = 0.2
 WORKER_STALE_SECONDS = 1.0
-if os.environ.get("ESC_MAIL_DIR"):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = os.environ["ESC_MAIL_DIR"]
+# As in production: the EMAIL_BACKEND variable delivers (EMAIL_HOST, EMAIL_PORT for SMTP).
+EMAIL_BACKEND = "config.mail.StableMessageIdBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
 if os.environ.get("CERTIFICATE_PDF_ROOT"):
     CERTIFICATE_PDF_ROOT = os.environ["CERTIFICATE_PDF_ROOT"]
 LOGGING = {
