@@ -152,8 +152,6 @@ def server_states(socket_path: str) -> dict[str, str]:
     }
 
 
-COUNTERS = ("stot", "ereq", "econ", "eresp", "wretr", "wredis", "cli_abrt", "srv_abrt", "hrsp_5xx")
-
 # --- the rush ---------------------------------------------------------------------------------
 
 
@@ -410,12 +408,9 @@ def rush(args):
 
     total = len(rows)
     stats = backend_stats(args.haproxy_socket)
-    counters = {
-        name: {key: stats[name].get(key) for key in COUNTERS}
-        for name in ("FRONTEND", "BACKEND", victim, survivor)
-    }
     print(
-        f"\nRequests: {total} in {rush_seconds:.1f} s; failed: {len(failed)}, of which "
+        f"\nRequests: {total} in {rush_seconds:.1f} s (a sign-up counts once: GET the form, "
+        f"POST it); failed: {len(failed)}, of which "
         f"{len(in_flight)} sent between the kill and haproxy taking {victim} out (in flight "
         f"on the dead host), {len(unexplained)} other"
     )
@@ -426,15 +421,16 @@ def rush(args):
         f"{survivor}"
     )
     print(
-        f"haproxy log: {len(log_on_victim)} failed request(s) on {victim} before it was out, "
-        f"{len(log_other)} other"
+        f"haproxy: {stats[victim].get('srv_abrt')} request(s) cut off by {victim}'s death "
+        f"(srv_abrt), {stats['BACKEND'].get('hrsp_5xx')} 5xx answers; its log shows "
+        f"{len(log_on_victim) + len(log_other)} failed request(s) "
+        f"({len(log_other)} not on {victim} before it was out)"
     )
     for row in failed[:10]:
         print(
             f"  failed {row['kind']} #{row['key']} sent {row['sent'] - killed_at:+.2f} s "
             f"from the kill: {row['error']}"
         )
-    print(f"haproxy counters: {json.dumps(counters)}")
     print(
         f"Sign-ups: {len(answered['sign-up'])} answered 302, {len(stored_signups)} stored, "
         f"{len(lost_signups)} lost, {len(stored_signups - answered['sign-up'])} stored "
