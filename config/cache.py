@@ -83,8 +83,7 @@ class ResilientRedisCache(RedisCache):
 
     # --- the breaker ----------------------------------------------------------------
 
-    @property
-    def available(self) -> bool:
+    def _usable(self) -> bool:
         """False while Redis is known to be down and its retry time has not come."""
         outage = self._outage
         if outage.down_since is None:
@@ -173,7 +172,7 @@ class ResilientRedisCache(RedisCache):
         return self._outage.down_since is None or self._recover()
 
     def _call(self, name: str, write: bool, *args, **kwargs):
-        if self.available:
+        if self._usable():
             try:
                 return getattr(super(), name)(*args, **kwargs)
             except _redis_errors() as error:

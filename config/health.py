@@ -31,7 +31,7 @@ from django.db.models.functions import Now
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from .faults import DATABASE_ERRORS
+from .faults import DATABASE_ERRORS, ThrottledReport
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 OK = "ok"
 BBB_TIMEOUT_SECONDS = 2.0
 
+# The load balancer asks every second: one log line per outage (and a minute), not per probe.
+_database_report = ThrottledReport("readyz: database unavailable", logger)
 _bbb_lock = threading.Lock()
 _bbb_result: tuple[float, str] | None = None  # (monotonic time asked, answer)
 
@@ -49,8 +51,9 @@ def check_database_and_worker() -> tuple[str, str]:
     try:
         alive = WorkerHeartbeat.objects.filter(last_seen__gte=Now() - stale).count()
     except DATABASE_ERRORS as error:
-        logger.warning("readyz: database unavailable: %s: %s", type(error).__name__, error)
+        _database_report.failed(error)
         return "unavailable", "unknown"
+    _database_report.succeeded()
     worker = OK if alive else f"no heartbeat in {settings.WORKER_STALE_SECONDS:.0f} s"
     return OK, worker
 

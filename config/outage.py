@@ -13,6 +13,7 @@ connection (``CONN_HEALTH_CHECKS``), so the first one after PostgreSQL is back s
 import logging
 import sys
 
+from django.db import connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
@@ -43,7 +44,8 @@ class DatabaseUnavailableMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code < 500:
+        # Over only when a request used the database again (not a /healthz/ in between).
+        if _report.since is not None and response.status_code < 500 and connection.connection:
             _report.succeeded()
         return response
 

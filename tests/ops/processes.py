@@ -97,12 +97,16 @@ class Process:
         self.popen.wait()
 
     def stop(self) -> None:
+        """SIGTERM (a clean shutdown), then the rest of its log is read."""
         if self.running:
             os.killpg(self.popen.pid, signal.SIGTERM)
             try:
                 self.popen.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        rest = self._partial + self.popen.stderr.read()
+        self._partial = b""
+        self.log.extend(line.decode(errors="replace") + "\n" for line in rest.splitlines())
         self.popen.stderr.close()
 
 

@@ -98,4 +98,8 @@ def test_during_a_postgresql_restart_people_get_the_thai_503_then_the_site_by_it
     finally:
         web.stop()
         worker.stop()
-    assert "Traceback" not in "".join(web.log)
+    log = "".join(web.log)
+    assert "Traceback" not in log
+    # Logged when the outage began and when it was over, not once per failed request.
+    assert log.count("Database unavailable, answering 503: OperationalError") == 1, log
+    assert "Database unavailable, answering 503: over after" in log

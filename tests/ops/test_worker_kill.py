@@ -88,7 +88,7 @@ def run_with_a_kill(*, queue: str, halfway, env: dict) -> None:
 def test_bulk_issuance_killed_halfway_issues_each_certificate_once(database_queue, tmp_path):
     round_ = RoundFactory(number=1, capacity=200)
     policy = CompletionPolicyFactory(programme=round_.programme, round=round_)  # no conditions
-    users = UserFactory.create_batch(80)
+    users = UserFactory.create_batch(60)
     Enrolment.objects.bulk_create(
         Enrolment(user=user, round=round_, status=EnrolmentStatus.ENROLLED) for user in users
     )
