@@ -98,15 +98,14 @@ class Heartbeat:
             id__in=[task_id for task_id, _worker, _path in orphans],
             status=TaskResultStatus.RUNNING,
         ).update(status=TaskResultStatus.READY)
-        for task_id, worker, path in orphans:
-            logger.warning(
-                "Task %s (%s) was left running by worker %s, which stopped: queued again",
-                task_id,
-                path,
-                worker,
-            )
-        # Rows of workers gone for a day tell nothing any more.
-        WorkerHeartbeat.objects.filter(last_seen__lt=Now() - datetime.timedelta(days=1)).delete()
+        if requeued:  # (another worker may have been quicker)
+            for task_id, worker, path in orphans:
+                logger.warning(
+                    "Task %s (%s) was left running by worker %s, which stopped: queued again",
+                    task_id,
+                    path,
+                    worker,
+                )
         return requeued
 
     def tick(self) -> None:
@@ -173,7 +172,9 @@ class Worker(db_worker.Worker):
             heartbeat.stop()
 
     def requeue_own_tasks(self) -> None:
-        """Tasks this worker was running when the database went away: queue them again."""
+        """Tasks this worker was running when the database went away: queue them again.
+        (Also forget workers gone for a day: their rows tell nothing any more.)"""
+        WorkerHeartbeat.objects.filter(last_seen__lt=Now() - datetime.timedelta(days=1)).delete()
         mine = [
             task_id
             for task_id, worker_ids in DBTaskResult.objects.filter(

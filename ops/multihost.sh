@@ -184,9 +184,11 @@ defaults
     log-format "esc %Ts.%ms %b/%s %ST %tsc %HM %HU"
     option forwardfor
     # A connection the server refuses (a dead host not yet out of the pool) is tried on the
-    # other one; a request already sent is never sent twice.
+    # other one. A GET the server took and then died on is sent again there too; a POST is
+    # never sent twice (it may have been stored: the person sees the failure and decides).
     option redispatch
     retries 2
+    retry-on conn-failure empty-response
     timeout connect 1s
     timeout client 60s
     timeout server 60s
@@ -195,6 +197,7 @@ defaults
 
 frontend web
     bind $NET.10:80
+    http-request disable-l7-retry unless METH_GET || METH_HEAD
     default_backend app
 
 backend app
