@@ -8,6 +8,7 @@ import logging
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import caches
 
 from tests.factories import UserFactory
 from tests.sessions.helpers import start_meeting
@@ -182,3 +183,25 @@ def test_cache_errors_are_logged_when_redis_goes_not_per_request(
     reports = [r for r in caplog.records if r.name == "config.cache"]
     assert len(reports) == 1, [r.getMessage() for r in reports]
     assert "unavailable" in reports[0].getMessage()
+
+
+def test_after_an_error_redis_is_left_alone_for_a_while(settings, redis_server):
+    """One time-out per process and retry window, not one per request: after the first
+    error the cache does not ask Redis again until ``retry_seconds`` have passed."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "esc",
+            "OPTIONS": {"retry_seconds": 3600, "socket_timeout": 0.2},
+        }
+    }
+    cache = caches["default"]
+    cache.set("before", 1)
+    redis_server.freeze()
+    assert cache.get("before") is None  # timed out: a miss
+    redis_server.thaw()
+
+    cache.set("during", 2)  # Redis answers again, but is not asked yet
+    assert cache.get("during") == 2  # kept in this process meanwhile
+    assert our_keys(redis_server) == [b"esc:1:before"]
