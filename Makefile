@@ -31,7 +31,8 @@ messages: $(VENV)/.runtime-installed
 		$(PY) scripts/compile_translations.py; \
 	fi
 
-# Debian packages the browser tests and PDFs need, installed when we may (root).
+# Debian packages the browser tests, PDFs and fault tests (a real Redis) need, installed
+# when we may (root).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -40,6 +41,7 @@ system-deps:
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v faketime >/dev/null || missing="$$missing faketime"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 			echo "Installing Debian packages:$$missing"; \

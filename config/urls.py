@@ -6,10 +6,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import admin_access
+from .health import readyz
 from .views import health
 
+# A database error outside a view (a middleware saving the session) gets the 503 page too.
+handler500 = "config.outage.server_error"
+
 urlpatterns = [
-    path("healthz/", health, name="health"),
+    path("healthz/", health, name="health"),  # liveness: the process answers
+    path("readyz/", readyz, name="ready"),  # readiness: database, worker, Redis, BBB
     # Wagtail's bulk actions, limited to the objects the user may reach (config.admin_access).
     path(
         "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",

@@ -94,10 +94,19 @@ SECURE_SSL_REDIRECT_ENABLED = env_bool("SECURE_SSL_REDIRECT", True)
 # machine (127.0.0.1/localhost): `make prod` and the benchmarks set it.
 LOCAL_ONLY = env_bool("ESC_LOCAL_ONLY", False)
 
+# The task worker beats this often; a worker silent for WORKER_STALE_SECONDS counts as dead
+# (/readyz/ says so, and its running task is queued again: config/worker.py).
+WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "30"))
+# /readyz/ asks BigBlueButton at most this often per process.
+READYZ_BBB_CACHE_SECONDS = float(env("READYZ_BBB_CACHE_SECONDS", "30"))
+
 # --- Applications ---------------------------------------------------------------
 
 INSTALLED_APPS = [
-    # Our apps first, so their templates and translations win.
+    # Our apps first, so their templates and translations win. `config` first of all: its
+    # db_worker command takes the place of django-tasks-db's (config/worker.py).
+    "config",
     "core",
     "accounts",
     "courses",
@@ -148,6 +157,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database error in a view: the Thai 503 page, not a 500 (config/outage.py).
+    "config.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +212,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: it cost 0.5-0.8 s per dashboard query (7,850 LAOs) to save
     # milliseconds; a web application's short queries never gain from it (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A PostgreSQL host that does not answer fails the request in 5 s (libpq would wait for
+    # ever); the Thai 503 page says so (config/outage.py).
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+    # A kept-alive connection is checked before a request reuses it, so the first request
+    # after PostgreSQL restarted gets a fresh one instead of an error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------
@@ -326,7 +343,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Several application hosts share one MEDIA_ROOT (NFS or the like): docs/deploy.md.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -352,7 +370,11 @@ TASKS = {
 
 # --- E-mail -----------------------------------------------------------------------
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# EMAIL_BACKEND (the environment variable) delivers: SMTP unless it says otherwise. The
+# setting wraps it so that e-mail a task sends keeps its Message-ID when the task runs again
+# after a worker was killed (config/mail.py).
+EMAIL_DELIVERY_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = "config.mail.StableMessageIdBackend"
 
 # --- Wagtail ----------------------------------------------------------------------
 

@@ -45,14 +45,17 @@ if not SITE_URL.startswith("https://"):
             "ALLOWED_HOSTS may name only 127.0.0.1, localhost or ::1."
         )
 
+# Redis is a cache, not a point of failure: errors count as misses (config/cache.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "esc",
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Sessions are written to the database and read from Redis: people stay logged in when
+# Redis goes away or restarts empty. `manage.py clearsessions` daily removes expired rows.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
