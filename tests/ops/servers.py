@@ -15,6 +15,17 @@ from pathlib import Path
 import pytest
 
 
+def real_clock_env() -> dict[str, str]:
+    """The environment without libfaketime: the servers run on the real clock, as ours do
+    in production (CI moves only the clock of the suite; redis-server under libfaketime
+    never gets ready: "recursive calls to clock_gettime()")."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name != "LD_PRELOAD" and not name.startswith(("FAKETIME", "DONT_FAKE"))
+    }
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -39,7 +50,7 @@ class RedisServer:
                 "--port", str(self.port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--loglevel", "notice",
             ],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=real_clock_env(),
         )  # fmt: skip
         for line in self.process.stdout:
             if "Ready to accept connections" in line:
@@ -102,7 +113,9 @@ class PostgresCluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def _run(self, *command: str) -> None:
-        subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+        subprocess.run(  # noqa: S603
+            command, check=True, capture_output=True, text=True, env=real_clock_env()
+        )
 
     def create(self) -> None:
         options = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
@@ -142,10 +155,12 @@ class PostgresCluster:
         if self.as_root:
             subprocess.run(  # noqa: S603
                 ["pg_dropcluster", "--stop", self.version, self.name],  # noqa: S607
-                capture_output=True, check=False,
+                capture_output=True, check=False, env=real_clock_env(),
             )  # fmt: skip
         else:
-            subprocess.run(self._stop_command, capture_output=True, check=False)  # noqa: S603
+            subprocess.run(  # noqa: S603
+                self._stop_command, capture_output=True, check=False, env=real_clock_env()
+            )
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
