@@ -1,9 +1,11 @@
 """The one place that calls WeasyPrint: certificate HTML in, PDF bytes out.
 
 Sarabun comes from the ``fontpkg-sarabun`` package (made searchable by
-``core.thai_fonts``: ำ copies as ำ) through ``@font-face`` rules; one
-``FontConfiguration`` and one image cache are kept per process, so the fonts are loaded
-once and a logo used on a thousand certificates is decoded once.
+``core.thai_fonts``: ำ copies as ำ) through ``@font-face`` rules. One
+``FontConfiguration`` and the certificate stylesheet (``certificate.css`` with the fonts)
+are made once per process, so the fonts are loaded and the CSS parsed once; the HTML
+carries no ``<style>``. Images are cached per call: a batch decodes its logos and
+signatures once, and no certificate's own QR code outlives its batch.
 Resources: ``file:`` (the fonts), ``data:``, ``media:<name>`` (files in the default
 storage: the template preview's images) and ``pinned:<name>`` (the copies of an issued
 revision's images in the private certificate storage). Nothing is fetched from the network.
@@ -24,6 +26,7 @@ from contextlib import contextmanager
 from functools import cache
 
 from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
 
 from core.thai_fonts import sarabun_path
 
@@ -54,6 +57,7 @@ def _shared():
     """The process-wide FontConfiguration, URL fetcher and image cache."""
     with _lock:
         if not _state:
+            from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
             from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -73,7 +77,12 @@ def _shared():
             _state["fetcher"] = CertificateURLFetcher(
                 allowed_protocols={"file", "data", "media", "pinned"}
             )
-            _state["image_cache"] = {}
+            _state["stylesheet"] = CSS(
+                string=fonts_css() + render_to_string("certificates/pdf/certificate.css"),
+                font_config=_state["font_config"],
+                url_fetcher=_state["fetcher"],
+                base_url="file:///",
+            )
         return _state
 
 
@@ -92,20 +101,22 @@ def pinned_url(name: str) -> str:
     return f"{PINNED_SCHEME}{name}"
 
 
-def _document(html: str, shared: dict):
+def _document(html: str, shared: dict, image_cache: dict):
     from weasyprint import HTML
 
     return HTML(string=html, url_fetcher=shared["fetcher"], base_url="file:///").render(
-        font_config=shared["font_config"], cache=shared["image_cache"]
+        stylesheets=[shared["stylesheet"]],
+        font_config=shared["font_config"],
+        cache=image_cache,
     )
 
 
 def render_pdf(html: str) -> bytes:
-    """The PDF of a certificate's HTML (the stylesheet is inside the HTML)."""
+    """The PDF of a certificate's HTML, printed with the certificate stylesheet."""
     shared = _shared()
     # Pango's font map is shared; a threaded server renders one certificate at a time.
     with _render_lock:
-        return _document(html, shared).write_pdf()
+        return _document(html, shared, {}).write_pdf()
 
 
 @contextmanager
@@ -133,7 +144,8 @@ def render_pdfs(htmls: Sequence[str]) -> list[bytes]:
         return [render_pdf(htmls[0])]
     shared = _shared()
     with _render_lock, _without_cycle_collection():
-        documents = [_document(html, shared) for html in htmls]
+        image_cache = {}
+        documents = [_document(html, shared, image_cache) for html in htmls]
         pages = [page for document in documents for page in document.pages]
         combined = documents[0].copy(pages).write_pdf()
         return _split(combined, documents)

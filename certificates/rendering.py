@@ -21,7 +21,7 @@ from core.thai import format_thai_date, to_thai_digits
 
 from .codes import format_code
 from .models import PLACEHOLDER_RE, Certificate, CertificateTemplate
-from .pdf import fonts_css, media_url, pinned_url, render_pdf, render_pdfs
+from .pdf import media_url, pinned_url, render_pdf, render_pdfs
 from .pinning import (
     BACKGROUND_SPEC,
     LOGO_SPEC,
@@ -29,7 +29,7 @@ from .pinning import (
     pinned_image_files,
     template_image_ids,
 )
-from .qr import qr_svg
+from .qr import qr_img
 
 BANGKOK_PROVINCE_CODE = "10"
 
@@ -251,12 +251,11 @@ def certificate_html(prepared: PreparedTemplate, facts: PrintedFacts) -> str:
     context = {
         "prepared": prepared,
         "facts": facts,
-        "fonts_css": mark_safe(fonts_css()),  # noqa: S308 - built from package file paths
         "title": _fill(prepared.title, values, digits),
         "lines": lines,
         "date_line": _fill(prepared.date_line, values, digits),
         "circular_reference": _fill(prepared.circular_reference, values, digits),
-        "qr": mark_safe(qr_svg(facts.verify_url, title=facts.verify_url)),  # noqa: S308
+        "qr": mark_safe(qr_img(facts.verify_url, alt=facts.verify_url)),  # noqa: S308
         "number_label": "เลขที่" if thai else "No.",
         "verify_label": "ตรวจสอบวุฒิบัตร" if thai else "Verify this certificate",
         "code_label": "รหัสตรวจสอบ" if thai else "Verification code",

@@ -91,21 +91,24 @@ def test_the_extracted_text_is_the_printed_name_lao_and_title(certificates, tmp_
 
 
 def test_the_certificate_looks_the_same_as_with_the_original_font(certificates):
-    from weasyprint import HTML
+    from django.template.loader import render_to_string
+    from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from certificates.pdf import _shared, fonts_css
+
     html = issued_html(certificates[0])
-    original = html
+    stylesheet = fonts_css() + render_to_string("certificates/pdf/certificate.css")
+    original = stylesheet
     for weight in SARABUN_WEIGHTS:
         original = original.replace(
             sarabun_path(weight).as_uri(), fontpkg.path("Sarabun", weight=weight).as_uri()
         )
-    assert original != html
+    assert original != stylesheet
 
-    from certificates.pdf import _shared
-
-    before = HTML(string=original, url_fetcher=_shared()["fetcher"], base_url="file:///").write_pdf(
-        font_config=FontConfiguration()
+    font_config = FontConfiguration()
+    before = HTML(string=html, url_fetcher=_shared()["fetcher"], base_url="file:///").write_pdf(
+        stylesheets=[CSS(string=original, font_config=font_config)], font_config=font_config
     )
     after = render_pdf(html)
     images = [
