@@ -15,6 +15,8 @@ from django.core.validators import slug_re
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from core.thai import thai_sort_key
+
 from .consent import CONSENT_STATEMENTS, OPTIONAL_PURPOSES, REQUIRED_PURPOSES
 from .models import STANDARD_PREFIXES, ConsentPurpose, Organisation, User
 
@@ -34,14 +36,14 @@ LAO_REFRESH_FIELD = "lao_refresh"
 
 
 def province_choices():
-    provinces = sorted(geothai.provinces(), key=lambda p: p.name_th)
+    provinces = sorted(geothai.provinces(), key=lambda p: thai_sort_key(p.name_th))
     return [("", _("— choose a province —"))] + [(p.code, p.name_th) for p in provinces]
 
 
 def district_choices(province_code: str):
     if not province_code:
         return [("", _("— choose the province first —"))]
-    districts = sorted(geothai.districts(province_code), key=lambda d: d.name_th)
+    districts = sorted(geothai.districts(province_code), key=lambda d: thai_sort_key(d.name_th))
     return [("", _("— choose a district —"))] + [(d.code, d.name_th) for d in districts]
 
 
@@ -82,9 +84,17 @@ class LaoPickerMixin:
             district = ""
         self.fields["district"].choices = district_choices(province)
         if district:
-            self.fields["organisation"].queryset = Organisation.objects.in_district(
-                district
-            ).order_by("name_th")
+            organisations = Organisation.objects.in_district(district)
+            self.fields["organisation"].queryset = organisations
+            # The options in dictionary order; the queryset still checks what is posted.
+            self.fields["organisation"].choices = [
+                ("", self.fields["organisation"].empty_label)
+            ] + [
+                (o.pk, o.name_th)
+                for o in sorted(
+                    organisations.only("pk", "name_th"), key=lambda o: thai_sort_key(o.name_th)
+                )
+            ]
         else:
             self.fields["organisation"].empty_label = _("— choose the district first —")
         self.lao_refresh = bool(self.is_bound and self.data.get(LAO_REFRESH_FIELD))

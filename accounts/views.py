@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 
 from core.downloads import JSON_TYPE, XLSX_TYPE, file_response
 from core.import_views import PreviewedImportMixin
+from core.thai import thai_sort_key
 
 from .access import is_dla_admin, is_trainer
 from .consent import CONSENT_STATEMENTS, OPTIONAL_PURPOSES, PRIVACY_NOTICE_VERSION
@@ -68,17 +69,15 @@ class OrganisationOptionsView(View):
     def get(self, request):
         district = request.GET.get("district", "")
         organisations = (
-            Organisation.objects.in_district(district).order_by("name_th")
+            sorted(
+                Organisation.objects.in_district(district).only("pk", "name_th"),
+                key=lambda o: thai_sort_key(o.name_th),
+            )
             if district
-            else Organisation.objects.none()
+            else []
         )
         return JsonResponse(
-            {
-                "options": [
-                    {"value": str(o.pk), "label": o.name_th}
-                    for o in organisations.only("pk", "name_th")
-                ]
-            }
+            {"options": [{"value": str(o.pk), "label": o.name_th} for o in organisations]}
         )
 
 
@@ -99,7 +98,10 @@ class OrganisationSearchView(View):
                 condition &= Q(name_th__icontains=word) | Q(name_en__icontains=word)
             found = Organisation.objects.filter(condition)
         results = []
-        for organisation in found.order_by("name_th")[:SEARCH_LIMIT]:
+        shown = sorted(
+            found.order_by("name_th")[:SEARCH_LIMIT], key=lambda o: thai_sort_key(o.name_th)
+        )
+        for organisation in shown:
             province = geothai.province(organisation.province_code)
             district = geothai.district(organisation.district_code)
             results.append(

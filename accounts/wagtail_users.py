@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
+from core.thai import thai_sort_key
+
 from .access import is_dla_admin
 from .models import Role
 from .services import AccountError, change_role
@@ -25,7 +27,7 @@ class RoleFieldsMixin(forms.Form):
     )
 
     def setup_role_fields(self, *, may_change_role: bool):
-        provinces = sorted(geothai.provinces(), key=lambda p: p.name_th)
+        provinces = sorted(geothai.provinces(), key=lambda p: thai_sort_key(p.name_th))
         self.fields["coordinated_province_code"].choices = [
             ("", "—"),
             *[(p.code, p.name_th) for p in provinces],

@@ -10,3 +10,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Shared infrastructure")
+
+    def ready(self):
+        from .dates import refuse_buddhist_era_years
+
+        refuse_buddhist_era_years()

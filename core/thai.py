@@ -150,6 +150,21 @@ def current_year_be() -> int:
 
 # --- Writing dates and digits ---------------------------------------------------------------
 
+_LEADING_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")  # เ แ โ ใ ไ, a consonant
+_TIE_MARKS = str.maketrans("", "", "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c")  # ็ ่ ้ ๊ ๋ ์
+
+
+def thai_sort_key(text: str) -> tuple[str, str]:
+    """Thai dictionary order, as the Royal Institute's dictionary sorts.
+
+    Code points put every word that begins with เ แ โ ใ ไ after ฮ; in the dictionary a
+    leading vowel sorts after the consonant it is written before (เชียงใหม่ among the ช),
+    and tone marks only break ties.
+    """
+    spoken = _LEADING_VOWEL.sub(r"\2\1", text)
+    return (spoken.translate(_TIE_MARKS), spoken)
+
+
 THAI_MONTHS = (
     "มกราคม",
     "กุมภาพันธ์",

@@ -75,6 +75,8 @@ class Round(models.Model):
         verbose_name=_("trainers"),
         blank=True,
         related_name="trained_rounds",
+        # The admin's picker offers trainers only, not every participant's account.
+        limit_choices_to={"role": "trainer", "is_active": True},
     )
 
     objects = RoundQuerySet.as_manager()

@@ -19,6 +19,7 @@ from accounts.access import is_dla_admin, is_trainer
 from accounts.models import LaoType
 from accounts.services import missing_for_enrolment
 from core.downloads import SPREADSHEET_TYPES, spreadsheet_response
+from core.thai import thai_sort_key
 
 from .access import get_enrolment_for_user, rounds_managed_by
 from .forms import EnrolForm, EnrolmentFilterForm
@@ -249,7 +250,7 @@ class RoundEnrolmentListView(StaffRequiredMixin, TemplateView):
         )
 
     def get_filter_form(self):
-        provinces = sorted(geothai.provinces(), key=lambda p: p.name_th)
+        provinces = sorted(geothai.provinces(), key=lambda p: thai_sort_key(p.name_th))
         return EnrolmentFilterForm(
             self.request.GET or None,
             province_choices=[(p.code, p.name_th) for p in provinces],

@@ -1,3 +1,4 @@
+from django import forms
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -134,7 +135,11 @@ class RoundViewSet(ModelViewSet):
             ],
             heading=_("Registration"),
         ),
-        FieldPanel("trainers"),
+        FieldPanel(
+            "trainers",
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Only accounts with the trainer role are listed."),
+        ),
     ]
 
     def get_urlpatterns(self):

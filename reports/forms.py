@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LaoType
+from core.thai import thai_sort_key
 
 
 def province_name(code: str | None) -> str:
@@ -34,7 +35,7 @@ class ReportFilterForm(forms.Form):
             "programme", "number"
         )
         self.fields["round"].empty_label = _("All rounds")
-        provinces = sorted(geothai.provinces(), key=lambda p: p.name_th)
+        provinces = sorted(geothai.provinces(), key=lambda p: thai_sort_key(p.name_th))
         self.fields["province"].choices = [
             ("", _("All provinces")),
             *[(p.code, p.name_th) for p in provinces],
@@ -45,7 +46,7 @@ class ReportFilterForm(forms.Form):
         self.fields["lao_type"].choices = [("", _("All types")), *LaoType.choices]
         province = fixed_province or (data or {}).get("province")
         if with_district and province and geothai.province(province):
-            districts = sorted(geothai.districts(province), key=lambda d: d.name_th)
+            districts = sorted(geothai.districts(province), key=lambda d: thai_sort_key(d.name_th))
             self.fields["district"].choices = [
                 ("", _("All districts")),
                 *[(d.code, d.name_th) for d in districts],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LaoType
 from assessments.selectors import summarise
+from core.thai import thai_sort_key
 
 from . import selectors
 from .forms import district_name, province_name
@@ -302,7 +303,9 @@ def build_coverage_report(scope: Scope, filters: dict) -> CoverageReport:
         namer = province_name if level == "province" else district_name
         per_area = selectors.roll_up(cells, lambda key: key[index])
         rows = []
-        for code, counts in sorted(per_area.items(), key=lambda item: namer(item[0])):
+        for code, counts in sorted(
+            per_area.items(), key=lambda item: thai_sort_key(namer(item[0]))
+        ):
             rows.append({"code": code, "area": namer(code), **_coverage_row(counts)})
         by_area = Table(
             "coverage",
@@ -332,7 +335,10 @@ def build_coverage_report(scope: Scope, filters: dict) -> CoverageReport:
 
 
 def _lao_table(scope: Scope, filters: dict) -> Table:
-    organisations = selectors.organisations_with_flags(scope, filters).order_by("name_th", "pk")
+    organisations = sorted(
+        selectors.organisations_with_flags(scope, filters).order_by("pk"),
+        key=lambda organisation: thai_sort_key(organisation.name_th),
+    )
     rows = [
         {
             "dla_code": organisation.dla_code,
