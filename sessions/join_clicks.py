@@ -100,7 +100,8 @@ def flush_join_clicks(*, batch: int = FLUSH_BATCH) -> int:
                 if not items:
                     return written
                 try:
-                    AttendanceEvent.objects.bulk_create(_still_known([_event(i) for i in items]))
+                    events = _still_known([_event(item) for item in items])
+                    AttendanceEvent.objects.bulk_create(events)
                 except BaseException:
                     client.rpush(key, *items)
                     raise
@@ -108,7 +109,7 @@ def flush_join_clicks(*, batch: int = FLUSH_BATCH) -> int:
             if "durable" not in str(error):
                 raise
             return written  # called inside an atomic block
-        written += len(items)
+        written += len(events)
 
 
 def _event(item: bytes) -> AttendanceEvent:

@@ -51,12 +51,13 @@ TOMBSTONE_SECONDS = 5
 TOMBSTONE = b"-"
 
 # Sets each fact unless its key holds a tombstone, and only under the generation the facts
-# were read in (a missing generation is drawn; the facts then wait for the next request).
+# were read in. A generation missing then and now (Redis restarted) is the one drawn by the
+# reader: nothing changed in between, as every change sets a new one.
 _REMEMBER = """
 local generation = redis.call('GET', KEYS[1])
 if not generation then
-    redis.call('SET', KEYS[1], ARGV[1], 'NX')
-    return 0
+    redis.call('SET', KEYS[1], ARGV[1])
+    generation = ARGV[1]
 end
 if generation ~= ARGV[1] then
     return 0
