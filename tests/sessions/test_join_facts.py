@@ -277,7 +277,13 @@ def test_a_submitted_pre_test_lets_the_participant_in(
 
 
 def test_with_redis_gone_join_works_from_the_database_and_the_click_is_written(
-    client, redis_cache, redis_server, live_round, participant, bbb_emulator, queued
+    client,
+    redis_cache,
+    redis_server,  # noqa: F811
+    live_round,
+    participant,
+    bbb_emulator,
+    queued,
 ):
     warm_up(client, live_round, participant, bbb_emulator)
     before = clicks(participant).count()
@@ -293,7 +299,7 @@ def test_with_redis_gone_join_works_from_the_database_and_the_click_is_written(
 def test_a_change_redis_missed_is_not_believed_when_redis_returns(
     client,
     redis_cache,
-    redis_server,
+    redis_server,  # noqa: F811
     live_round,
     participant,
     bbb_emulator,
