@@ -339,7 +339,9 @@ def forget_everything() -> None:
 # --- Receivers ----------------------------------------------------------------------------
 
 
-def _user_saved(sender, instance, **kwargs):
+def _user_saved(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # logging in changes no fact
     forget_user(instance.pk)
 
 
