@@ -187,6 +187,8 @@ def fast_join_url(
     """(the BigBlueButton join URL, the generation): the URL for an enrolled participant
     from the cached facts, with the click queued; None whenever the database path must
     decide, which then keeps what it read under the generation."""
+    from courses.models import EnrolmentStatus
+
     from . import bbb
     from .join_clicks import queue_join_click
     from .models import LiveSessionStatus
@@ -204,7 +206,7 @@ def fast_join_url(
         return None, generation
     if not constant_time_compare(session.get(HASH_SESSION_KEY) or "", user["h"]):
         return None, generation
-    if seat["s"] != "enrolled" or seat["b"]:
+    if seat["s"] != EnrolmentStatus.ENROLLED or seat["b"]:
         return None, generation
     now = now or timezone.now()
     moment = now.timestamp()
