@@ -30,6 +30,7 @@ from .models import (
     User,
 )
 from .personal_data import run_consent_withdrawn_hooks, run_erasure_hooks
+from .signals import account_changed
 
 # Fields a participant fills in about themselves (sign-up, profile, nominated import).
 PROFILE_FIELDS = (
@@ -100,6 +101,8 @@ def change_role(*, user: User, role: str, coordinated_province_code: str = "", c
             role=role, coordinated_province_code=province, is_staff=staff
         )
         user.role, user.coordinated_province_code, user.is_staff = role, province, staff
+        user_id = user.pk
+        transaction.on_commit(lambda: account_changed.send(sender=User, user_id=user_id))
         group = Group.objects.filter(name=DLA_ADMINISTRATORS_GROUP).first()
         if group is not None and role == Role.DLA_ADMIN:
             user.groups.add(group)

@@ -416,6 +416,8 @@ def main():
                 "shell",
                 "-c",
                 "from accounts.models import User; from sessions.models import AttendanceEvent; "
+                # Clicks the worker has not written yet (sessions.join_clicks) count too.
+                "from sessions.join_clicks import flush_join_clicks; flush_join_clicks(); "
                 "print(User.objects.filter(email__startswith='signup').count(), "
                 f"AttendanceEvent.objects.filter(session__round_id={round_id}, "
                 "kind='join_click').count())",

@@ -15,6 +15,7 @@ MY_TRAINING_PROGRAMME_ITEMS_HOOK with ``(user, programme)`` and return a list.
 
 from dataclasses import dataclass
 
+from django.dispatch import Signal
 from wagtail import hooks
 
 MY_TRAINING_ROUND_ITEMS_HOOK = "my_training_round_items"
@@ -58,6 +59,11 @@ def programme_items(user, programme) -> list[ProgressItem]:
 #     @hooks.register(JOIN_CHECK_HOOK)
 #     def pre_test_first(user, round_): ...
 JOIN_CHECK_HOOK = "register_join_check"
+
+# An app whose join check can answer differently after a write sends this after commit:
+# ``user_id`` for one person's answer (a submitted test), None for everyone's (a test made
+# required). ``sessions`` keeps Join's cached facts true with it (``sessions.join_facts``).
+join_checks_changed = Signal()
 
 
 @dataclass(frozen=True)

@@ -7,3 +7,8 @@ class TrainingSessionsConfig(AppConfig):
     name = "sessions"
     label = "training_sessions"
     verbose_name = _("Live sessions and attendance")
+
+    def ready(self):
+        from .join_facts import connect_receivers
+
+        connect_receivers()

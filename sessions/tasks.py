@@ -83,3 +83,12 @@ def follow_up_live_session_task(*, session_id: int) -> None:
     LiveSession.objects.filter(pk=session.pk).update(next_follow_up_at=outcome.next_run)
     if outcome.next_run and follow_up_live_session_task.get_backend().supports_defer:
         follow_up_live_session_task.using(run_after=outcome.next_run).enqueue(session_id=session_id)
+
+
+@task(backend="db")
+def flush_join_clicks_task() -> None:
+    """Write the join clicks queued in Redis (``sessions.join_clicks``); idempotent."""
+    from .join_clicks import clear_flush_marker, flush_join_clicks
+
+    clear_flush_marker()  # a click pushed from now on enqueues the next flush
+    flush_join_clicks()

@@ -16,7 +16,7 @@ from courses.access import can_manage_round
 from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import join_blockers
 
-from . import bbb, services
+from . import bbb, join_facts, services
 from .access import get_live_session_for_user, get_round_for_join
 from .forms import CoViewerForm, ImportForm, MarkForm
 from .join_errors import read_bbb_errors
@@ -75,11 +75,34 @@ class SessionDetailView(LoginRequiredMixin, View):
 
 
 class JoinView(LoginRequiredMixin, View):
+    facts_generation = None
+
+    def dispatch(self, request, *args, **kwargs):
+        # An enrolled participant into a running meeting: from the facts cached in Redis,
+        # without SQL, not even for the user (sessions.join_facts); else the database path.
+        if request.method == "POST":
+            url, self.facts_generation = join_facts.fast_join_url(
+                session=request.session, round_id=kwargs["round_id"]
+            )
+            if url is not None:
+                return HttpResponseRedirect(url)
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, round_id):
+        generation = join_facts.current_generation()
         round_ = get_round_for_join(round_id)
         session = services.get_or_create_live_session(round_=round_)
         bbb_errors = read_bbb_errors(request, session)
         enrolment = Enrolment.objects.filter(user=request.user, round=round_).first()
+        blockers = join_blockers(request.user, round_)
+        join_facts.remember(
+            generation=generation,
+            user=request.user,
+            enrolment=enrolment,
+            round_=round_,
+            session=session,
+            blocked=bool(blockers),
+        )
         return render(
             request,
             "training_sessions/join.html",
@@ -88,7 +111,7 @@ class JoinView(LoginRequiredMixin, View):
                 "session": session,
                 "enrolment": enrolment,
                 "manager": can_manage_round(request.user, round_),
-                "blockers": join_blockers(request.user, round_),
+                "blockers": blockers,
                 "bbb_errors": bbb_errors,
                 "now": timezone.now(),
             },
@@ -117,6 +140,15 @@ class JoinView(LoginRequiredMixin, View):
         except bbb.BBBError as error:
             return bbb_error_response(request, round_=round_, error=error, retry_url=retry_url)
         if decision.action == "redirect":
+            if enrolment is not None:
+                join_facts.remember(
+                    generation=self.facts_generation,
+                    user=enrolment.user,
+                    enrolment=enrolment,
+                    round_=round_,
+                    session=round_.live_session,
+                    blocked=False,
+                )
             return HttpResponseRedirect(decision.url)
         if decision.action == "blocked":
             return render(

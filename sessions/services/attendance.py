@@ -12,6 +12,7 @@ from courses.access import can_manage_round
 from courses.models import Enrolment, EnrolmentStatus, Round
 
 from ..evidence import to_ms
+from ..join_clicks import flush_join_clicks
 from ..models import (
     AttendanceEvent,
     AttendanceEventKind,
@@ -142,6 +143,7 @@ def reconcile_attendance(
     Returns the number of records written.
     """
     now = now or timezone.now()
+    flush_join_clicks()  # the clicks still queued in Redis are evidence too
     round_ = Round.objects.get(pk=session.round_id)
     evidence, subjects = _collect_evidence(
         session=session, round_=round_, user_ids=user_ids, now=now

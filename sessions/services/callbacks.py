@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .. import bbb
 from ..evidence import AnalyticsReport, MalformedCallback, from_ms, our_user_id
+from ..join_facts import forget_round
 from ..models import (
     AttendanceEvent,
     AttendanceEventKind,
@@ -221,6 +222,7 @@ def ingest_analytics(*, report: AnalyticsReport, raw: str) -> tuple[str, LiveSes
             LiveSession.objects.filter(pk=session.pk).update(
                 status=LiveSessionStatus.ENDED, ended_at=session.ended_at or now
             )
+            forget_round(session.round_id)
         schedule_reconciliation(session=session)
     return CallbackOutcome.PROCESSED, session
 
@@ -273,6 +275,7 @@ def ingest_webhook_events(*, events: list[dict], raw: str) -> int:
                     LiveSession.objects.filter(pk=session.pk).update(
                         status=LiveSessionStatus.ENDED, ended_at=moment
                     )
+                    forget_round(session.round_id)
                     session.status = LiveSessionStatus.ENDED
                     schedule_reconciliation(session=session)
                 continue

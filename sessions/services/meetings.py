@@ -23,6 +23,8 @@ from courses.progress import JoinBlocker, join_blockers
 
 from .. import bbb
 from ..evidence import our_user_id, to_ms
+from ..join_clicks import queue_join_click
+from ..join_facts import forget_round
 from ..models import (
     AttendanceEvent,
     AttendanceEventKind,
@@ -279,20 +281,21 @@ def apply_meeting_info(
     for name, value in fields.items():
         setattr(session, name, value)
     LiveSession.objects.filter(pk=session.pk).update(**fields)
+    if set(fields) != {"status_checked_at"}:
+        forget_round(session.round_id)  # Join's cached state of the meeting
     if ended_now:
         schedule_reconciliation(session=session)
 
 
 def record_join_click(*, session: LiveSession, user, role: str, now: datetime.datetime) -> None:
-    """Evidence that Join was pressed (one INSERT on the hot path)."""
-    AttendanceEvent.objects.create(
-        session=session,
-        user=user,
-        external_user_id=str(user.pk),
-        source=AttendanceSource.JOIN_REDIRECT,
-        kind=AttendanceEventKind.JOIN_CLICK,
-        occurred_at=now,
-        payload={"role": role, "create_time": session.create_time_ms},
+    """Evidence that Join was pressed: queued in Redis, written in batches
+    (``sessions.join_clicks``); written at once without Redis."""
+    queue_join_click(
+        session_id=session.pk,
+        user_id=user.pk,
+        role=role,
+        create_time=session.create_time_ms,
+        now=now,
     )
 
 
@@ -309,6 +312,7 @@ def end_live_session(*, session: LiveSession, by, now: datetime.datetime | None 
             status=LiveSessionStatus.ENDED, ended_at=now, status_checked_at=now
         )
         session.refresh_from_db()
+        forget_round(session.round_id)
         log(instance=session, action="esc.training_sessions.end", user=by, data={})
         schedule_reconciliation(session=session)
 
