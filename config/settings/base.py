@@ -41,7 +41,9 @@ SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('ESC_PORT', '8000')}").rstrip
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-BBB_URL = env("BBB_URL", "http://127.0.0.1:8090/bigbluebutton/api/")
+# The BBB emulator of `make run` listens on BBB_PORT (default 8090), so two copies can run.
+BBB_EMULATOR_PORT = int(env("BBB_PORT", "8090"))
+BBB_URL = env("BBB_URL", f"http://127.0.0.1:{BBB_EMULATOR_PORT}/bigbluebutton/api/")
 BBB_SECRET = env("BBB_SECRET", "dev-bbb-secret-change-me")
 BBB_CHECKSUM_ALGORITHM = env("BBB_CHECKSUM_ALGORITHM", "sha256")
 BBB_TIMEOUT_SECONDS = float(env("BBB_TIMEOUT_SECONDS", "5"))

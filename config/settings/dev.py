@@ -11,7 +11,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # `make run` starts the BigBlueButton emulator (Procfile.dev) here, with BBB_SECRET as its
 # secret; Join and Start land in its Thai meeting-room page.
-BBB_URL = "http://127.0.0.1:8090/bigbluebutton/api/"
+BBB_URL = f"http://127.0.0.1:{BBB_EMULATOR_PORT}/bigbluebutton/api/"
 BBB_WEBHOOKS = True
 
 # `make run` starts the LINE emulator (Procfile.dev) on LINE_EMULATOR_PORT: its phone page

@@ -87,3 +87,21 @@ def test_the_local_only_flag_allows_http_on_this_machine_only():
 def test_make_prod_sets_the_local_only_flag():
     script = (BASE_DIR / "scripts" / "prod.sh").read_text()
     assert "ESC_LOCAL_ONLY=1" in script
+
+
+def test_bbb_port_moves_the_emulator_and_the_address_the_platform_calls():
+    # Two copies of `make run` side by side: the second one's BBB_PORT.
+    printed = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; "
+        "from sessions.management.commands.run_bbb_emulator import Command; "
+        "parser = Command().create_parser('manage.py', 'run_bbb_emulator'); "
+        "print(settings.BBB_URL, parser.parse_args([]).port)",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        BBB_PORT="8190",
+    )
+    assert printed.stdout.split() == ["http://127.0.0.1:8190/bigbluebutton/api/", "8190"], (
+        printed.stderr
+    )

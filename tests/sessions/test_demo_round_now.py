@@ -4,6 +4,7 @@ the participant, through the emulator."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from accounts.models import User
@@ -16,7 +17,9 @@ def test_the_demo_round_moved_to_now_can_be_started_and_joined(client, bbb_emula
     out = io.StringIO()
     call_command("seed_demo", "--round-now", "1", stdout=out)
     round_1 = Programme.objects.get(code="esc-2569").rounds.get(number=1)
-    assert f"/live/{round_1.pk}/console/" in out.getvalue()
+    # Full addresses, to paste into a browser.
+    assert f"{settings.SITE_URL}/live/{round_1.pk}/console/" in out.getvalue()
+    assert f"{settings.SITE_URL}/my-training/" in out.getvalue()
     participant = User.objects.get(email="participant@example.com")
     assert Enrolment.objects.get(user=participant, round=round_1).status == "enrolled"
 

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.demo import DEMO_USERS, seed_organisations, seed_users
 from accounts.models import Role
@@ -38,10 +40,11 @@ class Command(BaseCommand):
             round_ = move_round_to_now(
                 programme, options["round_now"], participant=users[Role.PARTICIPANT]
             )
+            console = settings.SITE_URL + reverse("training_sessions:console", args=[round_.pk])
+            my_training = settings.SITE_URL + reverse("cms:my_training")
             self.stdout.write(
-                f"Round {round_.number} is live now: as the trainer open "
-                f"/live/{round_.pk}/console/ and press Start; as the participant press Join "
-                "on /my-training/."
+                f"Round {round_.number} is live now: as the trainer open {console} and press "
+                f"Start; as the participant press Join on {my_training}"
             )
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo-only logins:"))

@@ -11,6 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         cli.add_arguments(parser)
+        parser.set_defaults(port=settings.BBB_EMULATOR_PORT)  # BBB_PORT, as BBB_URL uses
 
     def handle(self, *args, **options):
         def announce(line: str) -> None:
