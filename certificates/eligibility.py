@@ -14,6 +14,7 @@ the rounds, one for the enrolments and one ``evaluate`` call per distinct condit
 whatever the number of participants.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from courses.completion import ConditionOutcome, completion_conditions
 from courses.models import Enrolment, EnrolmentStatus, Round
 
-from .models import KNOWN_CONDITION_KINDS, CompletionPolicy, ConditionScope, PolicyCondition
+from .models import CompletionPolicy, ConditionScope, PolicyCondition
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,11 @@ class _Plan:
 
 
 def _condition_label(condition: PolicyCondition, provider) -> str:
-    if provider is not None:
-        return str(provider.describe(condition.params) or provider.label or condition.kind)
-    return str(KNOWN_CONDITION_KINDS.get(condition.kind, condition.kind))
+    return condition.describe(provider) if provider is not None else condition.kind
 
 
 def _params_key(condition: PolicyCondition) -> tuple:
-    return (condition.kind, tuple(sorted(condition.params.items())))
+    return (condition.kind, json.dumps(condition.params or {}, sort_keys=True))
 
 
 def evaluate_policies(
@@ -125,7 +124,7 @@ def evaluate_policies(
     candidates = [uid for uid in user_ids if enrolled.get(uid)]
     outcomes: dict[tuple, dict[tuple[int, int], ConditionOutcome]] = {}
     for key, needed_rounds in wanted.items():
-        kind, params = key[0], dict(key[1])
+        kind, params = key[0], json.loads(key[1])
         outcomes[key] = (
             providers[kind].evaluate(
                 user_ids=candidates, rounds=list(needed_rounds.values()), params=params
