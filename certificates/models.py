@@ -263,6 +263,13 @@ class CompletionPolicyQuerySet(models.QuerySet):
     def for_programme_scope(self, programme_ids):
         return self.filter(programme_id__in=programme_ids, round__isnull=True)
 
+    def covering(self, *, round_ids, programme_ids):
+        """The policies of these rounds and the programme policies of these programmes."""
+        return self.filter(
+            models.Q(round_id__in=round_ids)
+            | models.Q(round__isnull=True, programme_id__in=programme_ids)
+        )
+
 
 class CompletionPolicy(ClusterableModel):
     """When a participant earns a certificate: for one round, or for the whole programme.
@@ -476,6 +483,13 @@ class CertificateQuerySet(models.QuerySet):
 
     def round_certificates(self):
         return self.filter(round__isnull=False)
+
+    def for_policy(self, policy):
+        """Valid certificates in the policy's scope: the programme's programme certificates
+        for a programme policy, the round's certificates for a round policy."""
+        if policy.is_programme_policy:
+            return self.valid().filter(programme_id=policy.programme_id, round__isnull=True)
+        return self.valid().filter(round_id=policy.round_id)
 
 
 def certificate_pdf_path(instance, filename):

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -92,9 +91,7 @@ class MyCertificatesView(LoginRequiredMixin, TemplateView):
         programme_ids = {programme_id for _, programme_id in enrolled}
         policies = list(
             CompletionPolicy.objects.active()
-            .filter(
-                Q(round_id__in=round_ids) | Q(round__isnull=True, programme_id__in=programme_ids)
-            )
+            .covering(round_ids=round_ids, programme_ids=programme_ids)
             .select_related("programme", "round")
             .prefetch_related("conditions")
         )

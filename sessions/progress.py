@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.thai import format_thai_datetime
-from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import ProgressItem
+from courses.selectors import enrolled_rounds_with_live_session
 
 from .models import AttendanceRecord, LiveSession, LiveSessionStatus, Recording
 
@@ -23,9 +23,7 @@ def live_session_items(user, rounds):
     current = [r.pk for r in rounds if now >= r.join_opens_at]
     if not current:
         return items
-    enrolments = Enrolment.objects.filter(
-        user=user, round_id__in=current, status=EnrolmentStatus.ENROLLED
-    ).select_related("round__live_session")
+    enrolments = enrolled_rounds_with_live_session(user, current)
     sessions = {}
     for enrolment in enrolments:
         try:
