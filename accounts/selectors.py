@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.db.models import Exists
 
-from .models import ConsentPurpose, ConsentRecord, User
+from .models import ConsentPurpose, ConsentRecord, Organisation, User
 
 
 def is_profile_complete(user: User) -> bool:
@@ -50,3 +50,8 @@ def missing_from_flags(user: User, *, email_verified: bool, consent_given: bool)
     if not consent_given:
         missing.append("consent_missing")
     return missing
+
+
+def organisations():
+    """The LAO directory."""
+    return Organisation.objects.all()

@@ -1,9 +1,9 @@
 """Reads of courses that views and other apps use: seats, a person's places, the
 enrolment lists of trainers and DLA."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from .models import Enrolment, EnrolmentStatus
+from .models import Enrolment, EnrolmentStatus, Round
 
 
 def seats_taken(programme) -> dict[int, int]:
@@ -85,3 +85,48 @@ def seat_holders(round_id):
         .select_related("user__organisation")
         .order_by("user__first_name", "user__last_name", "pk")
     )
+
+
+# --- For the dashboards (reports): counts grouped by round and the person's LAO ----------
+
+
+def rounds():
+    return Round.objects.all()
+
+
+def rounds_trained_by(user_id):
+    """The ids of the rounds the person runs, as a subquery."""
+    return Round.objects.filter(trainers=user_id).values("pk")
+
+
+def enrolment_cells(narrow):
+    """Seats and wait-list places per (round id, province code, LAO type): one query.
+    ``narrow(queryset, lao=..., round=...)`` limits the enrolments (the reports' scope)."""
+    enrolments = narrow(Enrolment.objects.all(), lao="user__organisation", round="round")
+    return (
+        enrolments.order_by()
+        .values(
+            "round_id",
+            province=F("user__organisation__province_code"),
+            lao_type=F("user__organisation__lao_type"),
+        )
+        .annotate(
+            enrolled=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED)),
+            waitlisted=Count("pk", filter=Q(status=EnrolmentStatus.WAITLISTED)),
+        )
+    )
+
+
+def seat_holder_ids(round_ids, narrow):
+    """The ids of the people holding a seat in these rounds, as a subquery, narrowed."""
+    enrolments = narrow(
+        Enrolment.objects.filter(round_id__in=round_ids, status=EnrolmentStatus.ENROLLED),
+        lao="user__organisation",
+        round="round",
+    )
+    return enrolments.order_by().values("user_id")
+
+
+def active_enrolments():
+    """Holding a seat or a place in the queue."""
+    return Enrolment.objects.active()

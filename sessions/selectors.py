@@ -1,9 +1,11 @@
 """Reads of sessions that views and other code use: the trainer console's roster."""
 
+from django.db.models import Count, F, Q
+
 from courses.selectors import seat_holders
 
 from . import bbb
-from .models import AttendanceEvent, AttendanceRecord, AttendanceSource
+from .models import AttendanceEvent, AttendanceRecord, AttendanceSource, AttendanceStatus
 
 # The order in which the console names the evidence a participant's attendance rests on.
 EVIDENCE_ORDER = [
@@ -70,3 +72,36 @@ def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
         "participants": participants,
         "others": others,
     }
+
+
+# --- For the dashboards (reports) ---------------------------------------------------------
+
+ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL]
+
+
+def attendance_cells(narrow):
+    """Attendance records per status and (round id, province code, LAO type): one query.
+    ``narrow(queryset, lao=..., round=...)`` limits the records (the reports' scope)."""
+    records = narrow(
+        AttendanceRecord.objects.all(), lao="user__organisation", round="session__round"
+    )
+    return (
+        records.order_by()
+        .values(
+            round_id=F("session__round_id"),
+            province=F("user__organisation__province_code"),
+            lao_type=F("user__organisation__lao_type"),
+        )
+        .annotate(
+            **{status: Count("pk", filter=Q(status=status)) for status in AttendanceStatus.values}
+        )
+    )
+
+
+def attendance_statuses() -> list[str]:
+    return list(AttendanceStatus.values)
+
+
+def attended_records():
+    """Records of people who attended (present or partly)."""
+    return AttendanceRecord.objects.filter(status__in=ATTENDED)
