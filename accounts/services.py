@@ -29,19 +29,8 @@ from .models import (
     User,
 )
 from .personal_data import run_consent_withdrawn_hooks, run_erasure_hooks
+from .profile import PROFILE_FIELDS, PROFILE_TEXT_FIELDS
 
-# Fields a participant fills in about themselves (sign-up, profile, nominated import).
-PROFILE_FIELDS = (
-    "prefix",
-    "first_name",
-    "last_name",
-    "first_name_en",
-    "last_name_en",
-    "position",
-    "organisation",
-    "phone",
-    "line_id",
-)
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 STAFF_ROLES = (Role.TRAINER, Role.DLA_ADMIN)
 
@@ -380,16 +369,7 @@ def erase_account(*, user: User, now: datetime.datetime | None = None) -> User:
         run_erasure_hooks(user, now)
         ConsentRecord.objects.for_user(user).active().update(withdrawn_at=now)
         EmailAddress.objects.filter(user=user).delete()
-        for name in (
-            "prefix",
-            "first_name",
-            "last_name",
-            "first_name_en",
-            "last_name_en",
-            "phone",
-            "line_id",
-            "position",
-        ):
+        for name in PROFILE_TEXT_FIELDS:
             setattr(user, name, "")
         user.email = f"erased-{user.pk}@{ERASED_EMAIL_DOMAIN}"
         user.set_unusable_password()
@@ -420,14 +400,7 @@ def account_sections(user: User) -> list:
     organisation: Organisation | None = user.organisation
     profile = {
         "email": user.email,
-        "prefix": user.prefix,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "first_name_en": user.first_name_en,
-        "last_name_en": user.last_name_en,
-        "position": user.position,
-        "phone": user.phone,
-        "line_id": user.line_id,
+        **{name: getattr(user, name) for name in PROFILE_TEXT_FIELDS},
         "lao_dla_code": organisation.dla_code if organisation else "",
         "lao_name": organisation.name_th if organisation else "",
         "lao_province": organisation.province_name_th if organisation else "",

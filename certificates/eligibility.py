@@ -152,7 +152,6 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
         answers = outcomes.get(_params_key(condition), {})
         return answers.get((user_id, round_.pk)) or ConditionOutcome(met=False, detail="")
 
-    checks: list[ConditionCheck] = []
     unavailable = []
     for condition in plan.conditions:
         if condition.kind not in providers:
@@ -169,14 +168,18 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
                 )
             )
 
-    if not policy.is_programme_policy:
-        round_ = my_rounds[0]
-        for condition in plan.conditions:
+    def round_checks(conditions, round_) -> tuple[list[ConditionCheck], bool]:
+        """The checks of these conditions in one round, and whether all are met there (a
+        condition no app provides is never met)."""
+        found, all_met = [], True
+        for condition in conditions:
             provider = providers.get(condition.kind)
             if provider is None:
+                all_met = False
                 continue
             result = outcome(condition, round_)
-            checks.append(
+            all_met = all_met and result.met
+            found.append(
                 ConditionCheck(
                     label=_condition_label(condition, provider),
                     met=result.met,
@@ -184,36 +187,40 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
                     round_number=round_.number,
                 )
             )
+        return found, all_met
+
+    if policy.is_programme_policy:
+        checks, completed, required = _programme_checks(
+            plan, my_rounds, round_checks, outcome, providers
+        )
+        checks.extend(unavailable)
+        eligible = all(check.met for check in checks if check.round_number is None)
+    else:
+        completed = required = None
+        checks, _all_met = round_checks(plan.conditions, my_rounds[0])
         checks.extend(unavailable)
         eligible = all(check.met for check in checks)
-        return Eligibility(
-            user_id=user_id,
-            policy_id=policy.pk,
-            enrolled=True,
-            eligible=eligible,
-            checks=tuple(checks),
-        )
+    return Eligibility(
+        user_id=user_id,
+        policy_id=policy.pk,
+        enrolled=True,
+        eligible=eligible,
+        checks=tuple(checks),
+        rounds_completed=completed,
+        rounds_required=required,
+    )
 
+
+def _programme_checks(plan: _Plan, my_rounds, round_checks, outcome, providers):
+    """A programme policy: each round's "each round" checks, the "any round" checks and
+    the count of completed rounds; returns (checks, completed, required)."""
+    checks: list[ConditionCheck] = []
     each_round = [c for c in plan.conditions if c.scope != ConditionScope.ANY_ROUND]
     any_round = [c for c in plan.conditions if c.scope == ConditionScope.ANY_ROUND]
     completed = 0
     for round_ in my_rounds:
-        round_met = True
-        for condition in each_round:
-            provider = providers.get(condition.kind)
-            if provider is None:
-                round_met = False
-                continue
-            result = outcome(condition, round_)
-            round_met = round_met and result.met
-            checks.append(
-                ConditionCheck(
-                    label=_condition_label(condition, provider),
-                    met=result.met,
-                    detail=result.detail,
-                    round_number=round_.number,
-                )
-            )
+        found, round_met = round_checks(each_round, round_)
+        checks.extend(found)
         completed += round_met
     for condition in any_round:
         provider = providers.get(condition.kind)
@@ -227,7 +234,7 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
                 label=_condition_label(condition, provider), met=bool(met), detail=shown.detail
             )
         )
-    required = policy.min_rounds or len(plan.rounds)
+    required = plan.policy.min_rounds or len(plan.rounds)
     checks.append(
         ConditionCheck(
             label=_("Complete at least %(required)s rounds") % {"required": required},
@@ -236,17 +243,7 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
             % {"completed": completed, "required": required},
         )
     )
-    checks.extend(unavailable)
-    eligible = all(check.met for check in checks if check.round_number is None)
-    return Eligibility(
-        user_id=user_id,
-        policy_id=policy.pk,
-        enrolled=True,
-        eligible=eligible,
-        checks=tuple(checks),
-        rounds_completed=completed,
-        rounds_required=required,
-    )
+    return checks, completed, required
 
 
 def explain_eligibility(*, policy: CompletionPolicy, user) -> Eligibility:
