@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from core.downloads import file_response
-from courses.models import Enrolment
+from courses.selectors import seat_round_and_programme_ids
 
 from .access import get_certificate_for_user
 from .codes import format_code, normalise_code
@@ -82,11 +82,7 @@ class MyCertificatesView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        enrolled = list(
-            Enrolment.objects.for_user(user)
-            .enrolled()
-            .values_list("round_id", "round__programme_id")
-        )
+        enrolled = seat_round_and_programme_ids(user)
         round_ids = {round_id for round_id, _ in enrolled}
         programme_ids = {programme_id for _, programme_id in enrolled}
         policies = list(

@@ -130,3 +130,10 @@ def seat_holder_ids(round_ids, narrow):
 def active_enrolments():
     """Holding a seat or a place in the queue."""
     return Enrolment.objects.active()
+
+
+def seat_round_and_programme_ids(user) -> list[tuple[int, int]]:
+    """(round id, programme id) of every round the person holds a seat in."""
+    return list(
+        Enrolment.objects.for_user(user).enrolled().values_list("round_id", "round__programme_id")
+    )
