@@ -6,8 +6,6 @@ errors are shown) so the next list is filled in; ``static/js/accounts.js`` fills
 in place and adds a type-ahead search by name or DLA code.
 """
 
-import re
-
 import geothai
 from django import forms
 from django.contrib.auth import password_validation
@@ -19,6 +17,16 @@ from core.thai import thai_sort_key
 
 from .consent import CONSENT_STATEMENTS, OPTIONAL_PURPOSES, REQUIRED_PURPOSES
 from .models import STANDARD_PREFIXES, ConsentPurpose, Organisation, User
+from .profile import (
+    LINE_ID,
+    PROFILE_FIELDS,
+    PROFILE_TEXT_FIELDS,
+    is_english_name,
+    is_thai_name,
+    is_thai_phone,
+    normalise_phone,
+    single_spaced,
+)
 
 OTHER_PREFIX = "other"
 PREFIX_CHOICES = [
@@ -27,9 +35,6 @@ PREFIX_CHOICES = [
 ]
 KNOWN_PREFIXES = {value for value, _label in PREFIX_CHOICES if value != OTHER_PREFIX}
 
-THAI_NAME = re.compile(r"^[\u0E00-\u0E7F][\u0E00-\u0E7F .\-]*$")
-ENGLISH_NAME = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
-LINE_ID = re.compile(r"^@?[A-Za-z0-9._\-]{3,30}$")
 
 # Which submit button asked for the next list of the LAO picker (no JavaScript).
 LAO_REFRESH_FIELD = "lao_refresh"
@@ -45,14 +50,6 @@ def district_choices(province_code: str):
         return [("", _("— choose the province first —"))]
     districts = sorted(geothai.districts(province_code), key=lambda d: thai_sort_key(d.name_th))
     return [("", _("— choose a district —"))] + [(d.code, d.name_th) for d in districts]
-
-
-def normalise_phone(value: str) -> str:
-    """Thai phone numbers as typed ("081-234 5678", "+66 81 234 5678") to 10 digits."""
-    digits = re.sub(r"[\s\-().]", "", value or "")
-    if digits.startswith("+66"):
-        digits = "0" + digits[3:]
-    return digits
 
 
 class LaoPickerMixin:
@@ -167,16 +164,9 @@ class ProfileFieldsMixin:
                 self.initial.setdefault("prefix_other", prefix)
             else:
                 self.initial.setdefault("prefix", prefix)
-            for name in (
-                "first_name",
-                "last_name",
-                "first_name_en",
-                "last_name_en",
-                "position",
-                "phone",
-                "line_id",
-            ):
-                self.initial.setdefault(name, getattr(user, name))
+            for name in PROFILE_TEXT_FIELDS:
+                if name != "prefix":
+                    self.initial.setdefault(name, getattr(user, name))
         for name in ("first_name", "last_name"):
             self.fields[name].widget.attrs["autocomplete"] = (
                 "given-name" if name == "first_name" else "family-name"
@@ -189,8 +179,8 @@ class ProfileFieldsMixin:
         return self._thai_name("last_name")
 
     def _thai_name(self, name):
-        value = " ".join(self.cleaned_data.get(name, "").split())
-        if not THAI_NAME.match(value):
+        value = single_spaced(self.cleaned_data.get(name))
+        if not is_thai_name(value):
             raise forms.ValidationError(_("Write your name in Thai letters."))
         return value
 
@@ -201,14 +191,14 @@ class ProfileFieldsMixin:
         return self._english_name("last_name_en")
 
     def _english_name(self, name):
-        value = " ".join(self.cleaned_data.get(name, "").split())
-        if value and not ENGLISH_NAME.match(value):
+        value = single_spaced(self.cleaned_data.get(name))
+        if value and not is_english_name(value):
             raise forms.ValidationError(_("Write the English name in Latin letters only."))
         return value
 
     def clean_phone(self):
         phone = normalise_phone(self.cleaned_data.get("phone", ""))
-        if not re.fullmatch(r"0\d{8,9}", phone):
+        if not is_thai_phone(phone):
             raise forms.ValidationError(
                 _("Enter a Thai phone number of 9 or 10 digits starting with 0, e.g. 081 234 5678.")
             )
@@ -232,18 +222,7 @@ class ProfileFieldsMixin:
         return cleaned_data
 
     def profile_data(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "prefix": data["prefix"],
-            "first_name": data["first_name"],
-            "last_name": data["last_name"],
-            "first_name_en": data.get("first_name_en", ""),
-            "last_name_en": data.get("last_name_en", ""),
-            "position": data["position"].strip(),
-            "phone": data["phone"],
-            "line_id": data.get("line_id", ""),
-            "organisation": data["organisation"],
-        }
+        return {name: self.cleaned_data.get(name, "") for name in PROFILE_FIELDS}
 
 
 class ConsentFieldsMixin:
@@ -286,13 +265,7 @@ class SignupForm(LaoPickerMixin, ProfileFieldsMixin, ConsentFieldsMixin, forms.F
         "organisation",
         "prefix",
         "prefix_other",
-        "first_name",
-        "last_name",
-        "first_name_en",
-        "last_name_en",
-        "position",
-        "phone",
-        "line_id",
+        *PROFILE_TEXT_FIELDS[1:],  # first_name ... line_id
         "email",
         "password1",
         "password2",

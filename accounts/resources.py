@@ -6,8 +6,6 @@ as preview and confirm. Database checks that would cost a query per row (uniquen
 check constraints) are done here against data loaded once, so 7,850 rows stay quick.
 """
 
-import re
-
 import geothai
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,8 +18,15 @@ from import_export.instance_loaders import CachedInstanceLoader
 from core.imports import RowProblem
 from core.resources import ThaiCheckedResource
 
-from .forms import ENGLISH_NAME, THAI_NAME, normalise_phone
 from .models import LaoType, Organisation, User
+from .profile import (
+    PROFILE_TEXT_FIELDS,
+    is_english_name,
+    is_thai_name,
+    is_thai_phone,
+    normalise_phone,
+    single_spaced,
+)
 from .services import AccountError, invite_participant
 
 # Thai names and abbreviations DLA's lists use for each LAO type.
@@ -200,6 +205,10 @@ class OrganisationResource(ThaiCheckedResource):
         return errors
 
 
+# The profile's columns in a provincial office's list (no LINE ID; the LAO by its code).
+LIST_PROFILE_FIELDS = tuple(name for name in PROFILE_TEXT_FIELDS if name != "line_id")
+
+
 class NominatedParticipantResource(ThaiCheckedResource):
     """Officers nominated by a provincial office: one row per person, keyed by e-mail."""
 
@@ -248,13 +257,7 @@ class NominatedParticipantResource(ThaiCheckedResource):
         import_id_fields = ["email"]
         fields = [
             "email",
-            "prefix",
-            "first_name",
-            "last_name",
-            "first_name_en",
-            "last_name_en",
-            "position",
-            "phone",
+            *LIST_PROFILE_FIELDS,
             "lao_dla_code",
         ]
         skip_diff = True
@@ -324,20 +327,20 @@ class NominatedParticipantResource(ThaiCheckedResource):
         else:
             self.seen_emails.setdefault(email, line)
         for name in ("first_name", "last_name"):
-            value = " ".join(str(getattr(instance, name) or "").split())
+            value = single_spaced(getattr(instance, name))
             setattr(instance, name, value)
             if not value:
                 errors[name] = [_("This is required.")]
-            elif not THAI_NAME.match(value):
+            elif not is_thai_name(value):
                 errors[name] = [_("Write the name in Thai letters.")]
         for name in ("first_name_en", "last_name_en"):
-            value = " ".join(str(getattr(instance, name) or "").split())
+            value = single_spaced(getattr(instance, name))
             setattr(instance, name, value)
-            if value and not ENGLISH_NAME.match(value):
+            if value and not is_english_name(value):
                 errors[name] = [_("Write the English name in Latin letters only.")]
         phone = normalise_phone(instance.phone or "")
         instance.phone = phone
-        if phone and not re.fullmatch(r"0\d{8,9}", phone):
+        if phone and not is_thai_phone(phone):
             errors["phone"] = [
                 _("“%(value)s” is not a Thai phone number.") % {"value": row.get("phone")}
             ]
@@ -356,13 +359,10 @@ class NominatedParticipantResource(ThaiCheckedResource):
             invite_participant(
                 email=instance.email,
                 profile={
-                    "prefix": (instance.prefix or "").strip(),
-                    "first_name": instance.first_name,
-                    "last_name": instance.last_name,
-                    "first_name_en": instance.first_name_en or "",
-                    "last_name_en": instance.last_name_en or "",
-                    "position": (instance.position or "").strip(),
-                    "phone": instance.phone,
+                    **{
+                        name: (getattr(instance, name) or "").strip()
+                        for name in LIST_PROFILE_FIELDS
+                    },
                     "organisation": instance.organisation,
                 },
                 invited_by=self.invited_by,

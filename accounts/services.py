@@ -10,7 +10,6 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
@@ -30,20 +29,9 @@ from .models import (
     User,
 )
 from .personal_data import run_consent_withdrawn_hooks, run_erasure_hooks
+from .profile import PROFILE_FIELDS, PROFILE_TEXT_FIELDS
 from .signals import account_changed
 
-# Fields a participant fills in about themselves (sign-up, profile, nominated import).
-PROFILE_FIELDS = (
-    "prefix",
-    "first_name",
-    "last_name",
-    "first_name_en",
-    "last_name_en",
-    "position",
-    "organisation",
-    "phone",
-    "line_id",
-)
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 STAFF_ROLES = (Role.TRAINER, Role.DLA_ADMIN)
 
@@ -159,52 +147,6 @@ def update_profile(*, user: User, profile: dict) -> User:
             setattr(user, name, profile[name])
         user.save(update_fields=changed)
     return user
-
-
-def is_profile_complete(user: User) -> bool:
-    return bool(user.first_name and user.last_name and user.organisation_id)
-
-
-def has_verified_email(user: User) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-
-
-def has_active_consent(user: User, purpose: str = ConsentPurpose.TRAINING) -> bool:
-    return ConsentRecord.objects.for_user(user).for_purpose(purpose).active().exists()
-
-
-def missing_for_enrolment(user: User) -> list[str]:
-    """What still stops the person enrolling, as codes (empty when ready).
-
-    ``email_not_verified``, ``profile_incomplete``, ``consent_missing``.
-    """
-    return missing_from_flags(
-        user, email_verified=has_verified_email(user), consent_given=has_active_consent(user)
-    )
-
-
-def readiness_annotations(user: User) -> dict:
-    """The two readiness checks as ``Exists`` expressions, to ride along another query of
-    the person's rows (see ``cms.views.MyTrainingView``)."""
-    return {
-        "email_verified": Exists(
-            EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True)
-        ),
-        "consent_given": Exists(
-            ConsentRecord.objects.for_user(user).for_purpose(ConsentPurpose.TRAINING).active()
-        ),
-    }
-
-
-def missing_from_flags(user: User, *, email_verified: bool, consent_given: bool) -> list[str]:
-    missing = []
-    if not email_verified:
-        missing.append("email_not_verified")
-    if not is_profile_complete(user):
-        missing.append("profile_incomplete")
-    if not consent_given:
-        missing.append("consent_missing")
-    return missing
 
 
 # --- Consent -----------------------------------------------------------------------
@@ -430,16 +372,7 @@ def erase_account(*, user: User, now: datetime.datetime | None = None) -> User:
         run_erasure_hooks(user, now)
         ConsentRecord.objects.for_user(user).active().update(withdrawn_at=now)
         EmailAddress.objects.filter(user=user).delete()
-        for name in (
-            "prefix",
-            "first_name",
-            "last_name",
-            "first_name_en",
-            "last_name_en",
-            "phone",
-            "line_id",
-            "position",
-        ):
+        for name in PROFILE_TEXT_FIELDS:
             setattr(user, name, "")
         user.email = f"erased-{user.pk}@{ERASED_EMAIL_DOMAIN}"
         user.set_unusable_password()
@@ -470,14 +403,7 @@ def account_sections(user: User) -> list:
     organisation: Organisation | None = user.organisation
     profile = {
         "email": user.email,
-        "prefix": user.prefix,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "first_name_en": user.first_name_en,
-        "last_name_en": user.last_name_en,
-        "position": user.position,
-        "phone": user.phone,
-        "line_id": user.line_id,
+        **{name: getattr(user, name) for name in PROFILE_TEXT_FIELDS},
         "lao_dla_code": organisation.dla_code if organisation else "",
         "lao_name": organisation.name_th if organisation else "",
         "lao_province": organisation.province_name_th if organisation else "",

@@ -33,13 +33,13 @@ from .forms import (
 )
 from .models import ConsentPurpose, ConsentRecord, Organisation
 from .resources import NominatedParticipantResource
+from .selectors import missing_for_enrolment
 from .services import (
     AccountError,
     accept_invitation,
     erase_account,
     give_consent,
     invitation_tokens,
-    missing_for_enrolment,
     update_profile,
     withdraw_consent,
 )

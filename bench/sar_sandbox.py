@@ -43,7 +43,8 @@ def main(participants: int) -> None:
     from courses.models import Programme, Round
     from sar.engine import assess
     from sar.framework import get_framework
-    from sar.services import create_workspace, save_section, workspace_city_data
+    from sar.selectors import workspace_city_data
+    from sar.services import create_workspace, save_section
 
     organisation = Organisation.objects.create(
         dla_code="9999999",

@@ -83,12 +83,7 @@ class PolicyEligibilityView(
         policy = self.policy
         candidates = candidate_user_ids(policy)
         results = evaluate_policies([policy], candidates)
-        holders = Certificate.objects.valid().filter(user_id__in=candidates)
-        holders = (
-            holders.filter(programme_id=policy.programme_id, round__isnull=True)
-            if policy.is_programme_policy
-            else holders.filter(round_id=policy.round_id)
-        )
+        holders = Certificate.objects.for_policy(policy).filter(user_id__in=candidates)
         certificates = {c.user_id: c for c in holders.only("pk", "number", "user_id")}
         show = self.request.GET.get("show", "")
         eligible_ids = [uid for uid in candidates if results[(policy.pk, uid)].eligible]

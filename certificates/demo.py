@@ -222,7 +222,9 @@ def seed_certificates(programme: Programme) -> CompletionPolicy:
         )
         PolicyCondition.objects.bulk_create(
             [
-                PolicyCondition(policy=policy, kind="attendance", min_percent=80, sort_order=0),
+                PolicyCondition(
+                    policy=policy, kind="attendance", params={"min_percent": 80}, sort_order=0
+                ),
                 PolicyCondition(policy=policy, kind="sandbox_exercise", sort_order=1),
                 PolicyCondition(
                     policy=policy, kind="post_test_passed", scope="any_round", sort_order=2
@@ -253,7 +255,9 @@ def seed_round_policy(programme: Programme, thai, english) -> CompletionPolicy |
     if created:
         PolicyCondition.objects.bulk_create(
             [
-                PolicyCondition(policy=policy, kind="attendance", min_percent=80, sort_order=0),
+                PolicyCondition(
+                    policy=policy, kind="attendance", params={"min_percent": 80}, sort_order=0
+                ),
                 PolicyCondition(policy=policy, kind="post_test_passed", sort_order=1),
                 PolicyCondition(policy=policy, kind="sandbox_exercise", sort_order=2),
             ]

@@ -14,6 +14,7 @@ the rounds, one for the enrolments and one ``evaluate`` call per distinct condit
 whatever the number of participants.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from courses.completion import ConditionOutcome, completion_conditions
 from courses.models import Enrolment, EnrolmentStatus, Round
 
-from .models import KNOWN_CONDITION_KINDS, CompletionPolicy, ConditionScope, PolicyCondition
+from .models import CompletionPolicy, ConditionScope, PolicyCondition
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,11 @@ class _Plan:
 
 
 def _condition_label(condition: PolicyCondition, provider) -> str:
-    if provider is not None:
-        return str(provider.describe(condition.params) or provider.label or condition.kind)
-    return str(KNOWN_CONDITION_KINDS.get(condition.kind, condition.kind))
+    return condition.describe(provider) if provider is not None else condition.kind
 
 
 def _params_key(condition: PolicyCondition) -> tuple:
-    return (condition.kind, tuple(sorted(condition.params.items())))
+    return (condition.kind, json.dumps(condition.params or {}, sort_keys=True))
 
 
 def evaluate_policies(
@@ -125,7 +124,7 @@ def evaluate_policies(
     candidates = [uid for uid in user_ids if enrolled.get(uid)]
     outcomes: dict[tuple, dict[tuple[int, int], ConditionOutcome]] = {}
     for key, needed_rounds in wanted.items():
-        kind, params = key[0], dict(key[1])
+        kind, params = key[0], json.loads(key[1])
         outcomes[key] = (
             providers[kind].evaluate(
                 user_ids=candidates, rounds=list(needed_rounds.values()), params=params
@@ -153,7 +152,6 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
         answers = outcomes.get(_params_key(condition), {})
         return answers.get((user_id, round_.pk)) or ConditionOutcome(met=False, detail="")
 
-    checks: list[ConditionCheck] = []
     unavailable = []
     for condition in plan.conditions:
         if condition.kind not in providers:
@@ -170,14 +168,18 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
                 )
             )
 
-    if not policy.is_programme_policy:
-        round_ = my_rounds[0]
-        for condition in plan.conditions:
+    def round_checks(conditions, round_) -> tuple[list[ConditionCheck], bool]:
+        """The checks of these conditions in one round, and whether all are met there (a
+        condition no app provides is never met)."""
+        found, all_met = [], True
+        for condition in conditions:
             provider = providers.get(condition.kind)
             if provider is None:
+                all_met = False
                 continue
             result = outcome(condition, round_)
-            checks.append(
+            all_met = all_met and result.met
+            found.append(
                 ConditionCheck(
                     label=_condition_label(condition, provider),
                     met=result.met,
@@ -185,36 +187,40 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
                     round_number=round_.number,
                 )
             )
+        return found, all_met
+
+    if policy.is_programme_policy:
+        checks, completed, required = _programme_checks(
+            plan, my_rounds, round_checks, outcome, providers
+        )
+        checks.extend(unavailable)
+        eligible = all(check.met for check in checks if check.round_number is None)
+    else:
+        completed = required = None
+        checks, _all_met = round_checks(plan.conditions, my_rounds[0])
         checks.extend(unavailable)
         eligible = all(check.met for check in checks)
-        return Eligibility(
-            user_id=user_id,
-            policy_id=policy.pk,
-            enrolled=True,
-            eligible=eligible,
-            checks=tuple(checks),
-        )
+    return Eligibility(
+        user_id=user_id,
+        policy_id=policy.pk,
+        enrolled=True,
+        eligible=eligible,
+        checks=tuple(checks),
+        rounds_completed=completed,
+        rounds_required=required,
+    )
 
+
+def _programme_checks(plan: _Plan, my_rounds, round_checks, outcome, providers):
+    """A programme policy: each round's "each round" checks, the "any round" checks and
+    the count of completed rounds; returns (checks, completed, required)."""
+    checks: list[ConditionCheck] = []
     each_round = [c for c in plan.conditions if c.scope != ConditionScope.ANY_ROUND]
     any_round = [c for c in plan.conditions if c.scope == ConditionScope.ANY_ROUND]
     completed = 0
     for round_ in my_rounds:
-        round_met = True
-        for condition in each_round:
-            provider = providers.get(condition.kind)
-            if provider is None:
-                round_met = False
-                continue
-            result = outcome(condition, round_)
-            round_met = round_met and result.met
-            checks.append(
-                ConditionCheck(
-                    label=_condition_label(condition, provider),
-                    met=result.met,
-                    detail=result.detail,
-                    round_number=round_.number,
-                )
-            )
+        found, round_met = round_checks(each_round, round_)
+        checks.extend(found)
         completed += round_met
     for condition in any_round:
         provider = providers.get(condition.kind)
@@ -228,7 +234,7 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
                 label=_condition_label(condition, provider), met=bool(met), detail=shown.detail
             )
         )
-    required = policy.min_rounds or len(plan.rounds)
+    required = plan.policy.min_rounds or len(plan.rounds)
     checks.append(
         ConditionCheck(
             label=_("Complete at least %(required)s rounds") % {"required": required},
@@ -237,17 +243,7 @@ def _judge(plan: _Plan, user_id: int, enrolled_round_ids, outcomes, providers) -
             % {"completed": completed, "required": required},
         )
     )
-    checks.extend(unavailable)
-    eligible = all(check.met for check in checks if check.round_number is None)
-    return Eligibility(
-        user_id=user_id,
-        policy_id=policy.pk,
-        enrolled=True,
-        eligible=eligible,
-        checks=tuple(checks),
-        rounds_completed=completed,
-        rounds_required=required,
-    )
+    return checks, completed, required
 
 
 def explain_eligibility(*, policy: CompletionPolicy, user) -> Eligibility:

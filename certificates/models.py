@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, PreviewableMixin, RevisionMixin
 from wagtail.search import index
@@ -18,6 +18,7 @@ from courses.completion import completion_conditions
 
 from .blocks import CertificateAgencyBlock, SignatoryBlock
 from .codes import format_code, mask_name
+from .panels import ConditionParamsPanel, ConditionsPanel
 from .storage import certificate_storage
 
 # --- Templates ----------------------------------------------------------------------
@@ -246,19 +247,10 @@ class PinnedImage(models.Model):
 
 # --- Completion policies -----------------------------------------------------------
 
-KNOWN_CONDITION_KINDS = {
-    "attendance": _("Attendance"),
-    "post_test_passed": _("Post-test passed"),
-    "sandbox_exercise": _("Sandbox exercise done"),
-}
-
 
 def condition_kind_choices():
-    """The kinds the apps provide, plus the known ones not registered (yet)."""
-    kinds = dict(KNOWN_CONDITION_KINDS)
-    for kind, condition in completion_conditions().items():
-        kinds.setdefault(kind, condition.label or kind)
-    return list(kinds.items())
+    """The kinds the apps provide (``courses.completion``); certificates knows none itself."""
+    return [(kind, condition.label or kind) for kind, condition in completion_conditions().items()]
 
 
 class CompletionPolicyQuerySet(models.QuerySet):
@@ -270,6 +262,13 @@ class CompletionPolicyQuerySet(models.QuerySet):
 
     def for_programme_scope(self, programme_ids):
         return self.filter(programme_id__in=programme_ids, round__isnull=True)
+
+    def covering(self, *, round_ids, programme_ids):
+        """The policies of these rounds and the programme policies of these programmes."""
+        return self.filter(
+            models.Q(round_id__in=round_ids)
+            | models.Q(round__isnull=True, programme_id__in=programme_ids)
+        )
 
 
 class CompletionPolicy(ClusterableModel):
@@ -344,7 +343,7 @@ class CompletionPolicy(ClusterableModel):
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("programme"), FieldPanel("round")]),
-        InlinePanel("conditions", heading=_("Conditions"), label=_("Condition")),
+        ConditionsPanel("conditions", heading=_("Conditions"), label=_("Condition")),
         FieldPanel("min_rounds"),
         MultiFieldPanel(
             [
@@ -380,6 +379,10 @@ class CompletionPolicy(ClusterableModel):
     def __str__(self):
         return self.title
 
+    def conditions_text(self) -> str:
+        """The conditions in Thai words, for the admin's list of policies."""
+        return "; ".join(condition.describe() for condition in self.conditions.all())
+
     @property
     def is_programme_policy(self) -> bool:
         return self.round_id is None
@@ -408,24 +411,14 @@ class ConditionScope(models.TextChoices):
 
 
 class PolicyCondition(Orderable):
-    """One condition of a policy: a kind provided by another app, with its parameters."""
+    """One condition of a policy: a kind provided by another app, with its parameters.
+
+    ``params`` is a JSON object that only the providing app reads: it gives the form fields,
+    checks them (``clean_params``) and says the rule in Thai (``describe``)."""
 
     policy = ParentalKey(CompletionPolicy, related_name="conditions", on_delete=models.CASCADE)
     kind = models.CharField(_("condition"), max_length=50, choices=condition_kind_choices)
-    min_percent = models.PositiveSmallIntegerField(
-        _("minimum percent"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("Attendance: percent of the round's time, e.g. 80."),
-    )
-    min_minutes = models.PositiveIntegerField(
-        _("minimum minutes"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1)],
-        help_text=_("Attendance: minutes present instead of a percent."),
-    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     scope = models.CharField(
         _("applies"),
         max_length=16,
@@ -436,7 +429,7 @@ class PolicyCondition(Orderable):
 
     panels = [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("scope")]),
-        FieldRowPanel([FieldPanel("min_percent"), FieldPanel("min_minutes")]),
+        ConditionParamsPanel(),
     ]
 
     class Meta(Orderable.Meta):
@@ -444,37 +437,30 @@ class PolicyCondition(Orderable):
         verbose_name_plural = _("conditions")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(min_percent__isnull=True)
-                | models.Q(min_percent__gte=1, min_percent__lte=100),
-                name="policycondition_percent_1_to_100",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(min_percent__isnull=True) | models.Q(min_minutes__isnull=True),
-                name="policycondition_percent_or_minutes",
-            ),
-            models.CheckConstraint(
                 condition=models.Q(scope__in=ConditionScope.values),
                 name="policycondition_scope_valid",
             ),
         ]
 
     def __str__(self):
-        return self.kind
+        return self.describe()
 
     @property
-    def params(self) -> dict:
-        params = {}
-        if self.min_percent is not None:
-            params["min_percent"] = self.min_percent
-        if self.min_minutes is not None:
-            params["min_minutes"] = self.min_minutes
-        return params
+    def provider(self):
+        """The app's condition for this kind, or None when no installed app provides it."""
+        return completion_conditions().get(self.kind)
+
+    def describe(self, provider=None) -> str:
+        """The rule in Thai words, e.g. "เข้าร่วมการอบรมออนไลน์อย่างน้อยร้อยละ 80 ..."."""
+        provider = provider or self.provider
+        if provider is None:
+            return self.kind
+        return str(provider.describe(self.params or {}) or provider.label or self.kind)
 
     def clean(self):
-        if self.min_percent is not None and self.min_minutes is not None:
-            raise ValidationError(_("Give a percent or minutes, not both."))
-        if self.kind == "attendance" and not self.params:
-            raise ValidationError(_("An attendance condition needs a percent or minutes."))
+        provider = self.provider
+        if provider is not None:
+            self.params = provider.clean_params(self.params or {})
 
 
 # --- Issued certificates -----------------------------------------------------------
@@ -497,6 +483,13 @@ class CertificateQuerySet(models.QuerySet):
 
     def round_certificates(self):
         return self.filter(round__isnull=False)
+
+    def for_policy(self, policy):
+        """Valid certificates in the policy's scope: the programme's programme certificates
+        for a programme policy, the round's certificates for a round policy."""
+        if policy.is_programme_policy:
+            return self.valid().filter(programme_id=policy.programme_id, round__isnull=True)
+        return self.valid().filter(round_id=policy.round_id)
 
 
 def certificate_pdf_path(instance, filename):

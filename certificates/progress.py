@@ -6,7 +6,6 @@ in one query and keeps the programme lines on the user object for the rest of th
 request, so the programme hooks cost no query and a page with nothing to show costs one.
 """
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -55,7 +54,7 @@ def _items(user, *, round_ids, programme_ids) -> tuple[dict, dict]:
     """Certificate lines by round id and by programme id, in a bounded number of queries."""
     policies = list(
         CompletionPolicy.objects.active()
-        .filter(Q(round_id__in=round_ids) | Q(round__isnull=True, programme_id__in=programme_ids))
+        .covering(round_ids=round_ids, programme_ids=programme_ids)
         .prefetch_related("conditions")
     )
     if not policies:

@@ -98,12 +98,7 @@ def _take_number(sequence: CertificateNumberSequence, prefix: str) -> str:
 
 
 def _valid_certificate(*, policy: CompletionPolicy, user_id: int) -> Certificate | None:
-    certificates = Certificate.objects.valid().filter(user_id=user_id)
-    if policy.is_programme_policy:
-        certificates = certificates.filter(programme_id=policy.programme_id, round__isnull=True)
-    else:
-        certificates = certificates.filter(round_id=policy.round_id)
-    return certificates.first()
+    return Certificate.objects.for_policy(policy).filter(user_id=user_id).first()
 
 
 def _snapshot(user, policy: CompletionPolicy) -> dict:
@@ -352,12 +347,7 @@ def start_bulk_issuance(
     """
     if not policy.is_active:
         raise CertificateError("policy_inactive")
-    holders = Certificate.objects.valid().filter(programme_id=policy.programme_id)
-    holders = (
-        holders.filter(round__isnull=True)
-        if policy.is_programme_policy
-        else holders.filter(round_id=policy.round_id)
-    )
+    holders = Certificate.objects.for_policy(policy)
     already = set(holders.values_list("user_id", flat=True))
     user_ids = [uid for uid in eligible_user_ids(policy) if uid not in already]
     if not user_ids:

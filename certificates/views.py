@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -9,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from core.downloads import file_response
-from courses.models import Enrolment
+from courses.selectors import seat_round_and_programme_ids
 
 from .access import get_certificate_for_user
 from .codes import format_code, normalise_code
@@ -83,18 +82,12 @@ class MyCertificatesView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        enrolled = list(
-            Enrolment.objects.for_user(user)
-            .enrolled()
-            .values_list("round_id", "round__programme_id")
-        )
+        enrolled = seat_round_and_programme_ids(user)
         round_ids = {round_id for round_id, _ in enrolled}
         programme_ids = {programme_id for _, programme_id in enrolled}
         policies = list(
             CompletionPolicy.objects.active()
-            .filter(
-                Q(round_id__in=round_ids) | Q(round__isnull=True, programme_id__in=programme_ids)
-            )
+            .covering(round_ids=round_ids, programme_ids=programme_ids)
             .select_related("programme", "round")
             .prefetch_related("conditions")
         )

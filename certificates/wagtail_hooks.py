@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from accounts.personal_data import ACCOUNT_ERASURE_HOOK, PERSONAL_DATA_EXPORT_HOOK
 from config.admin_access import ScopedSnippetChooserViewSet, ScopedViewSetMixin
 from core.downloads import spreadsheet_response
+from courses.completion import TRAINED_MEMBERS_HOOK
 from courses.progress import MY_TRAINING_PROGRAMME_ITEMS_HOOK, MY_TRAINING_ROUND_ITEMS_HOOK
 
 from . import admin_views
@@ -28,6 +29,7 @@ from .personal_data import certificate_personal_data, erase_certificates
 from .pinning import pin_revision_images
 from .progress import programme_progress_items, round_progress_items
 from .resources import CertificateResource
+from .selectors import trained_members
 
 ALL_ACTIONS = {"add", "change", "delete", "view", "choose"}
 register_permission_policy(
@@ -74,6 +76,9 @@ class CertificateTemplateViewSet(ScopedViewSetMixin, SnippetViewSet):
 
 
 class PolicyIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("conditions")
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         buttons.append(
@@ -92,7 +97,15 @@ class CompletionPolicyViewSet(ModelViewSet):
     icon = "tick-inverse"
     menu_label = _("Completion policies")
     index_view_class = PolicyIndexView
-    list_display = ["title", "programme", "round", "min_rounds", "is_active"]
+    list_display = [
+        "title",
+        "programme",
+        "round",
+        # Each condition in the providing app's words, not its stored parameters.
+        Column("conditions_text", label=_("Conditions")),
+        "min_rounds",
+        "is_active",
+    ]
     list_filter = ["programme", "is_active"]
     search_fields = ["title"]
 
@@ -336,14 +349,5 @@ hooks.register(PERSONAL_DATA_EXPORT_HOOK, certificate_personal_data)
 hooks.register(ACCOUNT_ERASURE_HOOK, erase_certificates)
 
 
-@hooks.register("sar_trained_members")
-def trained_members(organisation) -> int:
-    """GOV-2 pre-fill for sar: members of the LAO holding a valid programme certificate."""
-    return (
-        Certificate.objects.valid()
-        .programme_certificates()
-        .filter(user__organisation=organisation)
-        .values("user_id")
-        .distinct()
-        .count()
-    )
+# The SAR sandbox's GOV-2 pre-fill: members of the LAO holding a valid programme certificate.
+hooks.register(TRAINED_MEMBERS_HOOK, trained_members)

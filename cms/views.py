@@ -7,11 +7,7 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 from wagtail.views import serve as wagtail_serve
 
-from accounts.services import (
-    missing_for_enrolment,
-    missing_from_flags,
-    readiness_annotations,
-)
+from accounts.selectors import missing_for_enrolment, missing_from_flags, readiness_annotations
 from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import programme_items, round_items
 from courses.timing import describe_time_until

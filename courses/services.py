@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import missing_for_enrolment
+from accounts.selectors import missing_for_enrolment
 from core.errors import CodedError
 
 from .models import Enrolment, EnrolmentStatus, Programme, Round

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,14 +16,15 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.access import is_dla_admin, is_trainer
 from accounts.models import LaoType
-from accounts.services import missing_for_enrolment
+from accounts.selectors import missing_for_enrolment
 from core.downloads import SPREADSHEET_TYPES, spreadsheet_response
 from core.thai import thai_sort_key
 
+from . import selectors
 from .access import get_enrolment_for_user, rounds_managed_by
 from .forms import EnrolForm, EnrolmentFilterForm
 from .links import clean_src
-from .models import Enrolment, EnrolmentStatus, Programme, Round
+from .models import EnrolmentStatus, Programme, Round
 from .resources import EnrolmentResource
 from .services import EnrolmentError, cancel_enrolment, enrol_in_rounds
 
@@ -81,19 +81,8 @@ class EnrolView(LoginRequiredMixin, FormView):
         """Each round with the person's place in it, seats left and whether it is open."""
         now = timezone.now()
         rounds = self._rounds()
-        mine = {
-            enrolment.round_id: enrolment
-            for enrolment in Enrolment.objects.for_user(self.request.user).filter(
-                round__programme=self.programme
-            )
-        }
-        taken = dict(
-            Enrolment.objects.filter(round__programme=self.programme)
-            .enrolled()
-            .values("round")
-            .annotate(n=Count("pk"))
-            .values_list("round", "n")
-        )
+        mine = selectors.enrolments_by_round(self.request.user, self.programme)
+        taken = selectors.seats_taken(self.programme)
         rows = []
         for round_ in rounds:
             enrolment = mine.get(round_.pk)
@@ -226,15 +215,9 @@ class ManagedRoundListView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rounds"] = (
-            rounds_managed_by(self.request.user)
-            .select_related("programme")
-            .annotate(
-                enrolled_count=Count("enrolments", filter=Q(enrolments__status="enrolled")),
-                waitlisted_count=Count("enrolments", filter=Q(enrolments__status="waitlisted")),
-            )
-            .order_by("programme", "number")
-        )
+        context["rounds"] = selectors.with_enrolment_counts(
+            rounds_managed_by(self.request.user).select_related("programme")
+        ).order_by("programme", "number")
         return context
 
 
@@ -258,29 +241,8 @@ class RoundEnrolmentListView(StaffRequiredMixin, TemplateView):
         )
 
     def get_queryset(self, form):
-        enrolments = (
-            Enrolment.objects.for_round(self.round)
-            .select_related("user__organisation", "round")
-            .order_by("status", "queued_at", "pk")
-        )
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            if data["province"]:
-                enrolments = enrolments.filter(user__organisation__province_code=data["province"])
-            if data["lao_type"]:
-                enrolments = enrolments.filter(user__organisation__lao_type=data["lao_type"])
-            if data["status"]:
-                enrolments = enrolments.filter(status=data["status"])
-            if data["src"]:
-                enrolments = enrolments.filter(src=data["src"])
-            if data["q"]:
-                for word in data["q"].split():
-                    enrolments = enrolments.filter(
-                        Q(user__first_name__icontains=word)
-                        | Q(user__last_name__icontains=word)
-                        | Q(user__email__icontains=word)
-                    )
-        return enrolments
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else None
+        return selectors.round_enrolments(self.round, filters)
 
     def get(self, request, *args, **kwargs):
         form = self.get_filter_form()
@@ -292,12 +254,7 @@ class RoundEnrolmentListView(StaffRequiredMixin, TemplateView):
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
-        counts = dict(
-            Enrolment.objects.for_round(self.round)
-            .values("status")
-            .annotate(n=Count("pk"))
-            .values_list("status", "n")
-        )
+        counts = selectors.status_counts(self.round)
         return self.render_to_response(
             self.get_context_data(
                 round=self.round,

@@ -17,12 +17,11 @@ from accounts.personal_data import (
     ACCOUNT_ERASURE_HOOK,
     CONSENT_WITHDRAWN_HOOK,
     PERSONAL_DATA_EXPORT_HOOK,
-    PersonalDataSection,
 )
 
 from .admin_views import QRCodeView, QRDownloadView, RoundQRCodeView, RoundQRDownloadView
-from .models import Enrolment, Programme, Round
-from .personal_data import notice_personal_data
+from .models import Programme, Round
+from .personal_data import enrolment_personal_data, notice_personal_data
 from .services import cancel_upcoming_enrolments, schedule_round_reminders
 
 
@@ -177,26 +176,7 @@ def register_enrolment_lists_menu_item():
 # --- PDPA: what courses keeps about a person, and what happens when they leave ---------
 
 
-@hooks.register(PERSONAL_DATA_EXPORT_HOOK)
-def enrolment_personal_data(user):
-    enrolments = Enrolment.objects.for_user(user).select_related("round__programme")
-    rows = [
-        {
-            "programme": enrolment.round.programme.title,
-            "round": enrolment.round.number,
-            "round_title": enrolment.round.title,
-            "round_starts_at": enrolment.round.starts_at.isoformat(),
-            "status": enrolment.status,
-            "src": enrolment.src,
-            "enrolled_at": enrolment.created_at.isoformat(),
-            "queued_at": enrolment.queued_at.isoformat(),
-            "status_changed_at": enrolment.status_changed_at.isoformat(),
-        }
-        for enrolment in enrolments.order_by("round__starts_at")
-    ]
-    return [PersonalDataSection(key="enrolments", title=str(_("Enrolments")), rows=rows)]
-
-
+hooks.register(PERSONAL_DATA_EXPORT_HOOK, enrolment_personal_data)
 hooks.register(PERSONAL_DATA_EXPORT_HOOK, notice_personal_data)
 
 

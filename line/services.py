@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ConsentPurpose
-from accounts.services import has_active_consent, withdraw_consent
+from accounts.selectors import has_active_consent
+from accounts.services import withdraw_consent
 from core.errors import CodedError
 
 from . import client

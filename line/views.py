@@ -27,7 +27,8 @@ from linebot.v3.webhook import SignatureValidator
 from accounts.access import is_dla_admin
 from accounts.consent import CONSENT_STATEMENTS
 from accounts.models import ConsentPurpose
-from accounts.services import give_consent, has_active_consent
+from accounts.selectors import has_active_consent
+from accounts.services import give_consent
 from courses.ics import round_calendar
 from courses.links import round_url
 from courses.models import Round

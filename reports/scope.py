@@ -9,7 +9,7 @@
 from dataclasses import dataclass
 
 from accounts.access import coordinated_province_code, is_dla_admin, is_trainer
-from courses.models import Round
+from courses.selectors import rounds_trained_by
 
 COUNTRY = "country"
 PROVINCE = "province"
@@ -61,7 +61,7 @@ def scope_queryset(queryset, scope: Scope, *, lao: str | None, round: str | None
         field = f"{lao}__province_code" if lao else "province_code"
         return queryset.filter(**{field: scope.province_code})
     if scope.kind == ROUNDS and round is not None:
-        rounds = Round.objects.filter(trainers=scope.user_id).values("pk")
+        rounds = rounds_trained_by(scope.user_id)
         field = f"{round}__in" if round else "pk__in"
         return queryset.filter(**{field: rounds})
     return queryset.none()

@@ -7,108 +7,59 @@ conditional aggregation, and the few hundred groups that come back are summed he
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
-from accounts.models import Organisation
+from accounts import selectors as accounts_selectors
 from assessments.selectors import test_totals
-from certificates.models import Certificate
-from courses.models import Enrolment, EnrolmentStatus, Round
-from sessions.models import AttendanceRecord, AttendanceStatus
+from certificates import selectors as certificates_selectors
+from courses import selectors as courses_selectors
+from sessions import selectors as sessions_selectors
 
 from .models import MEASURES, RoundSummary, RoundSummaryCell
 from .scope import PROVINCE, Scope, scope_queryset
 
-ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL]
-ROUND_MEASURES = [
-    "enrolled",
-    "waitlisted",
-    "present",
-    "partial",
-    "absent",
-    "excused",
-    "certified",
-]
-
 
 def rounds_in_scope(scope: Scope):
-    return scope_queryset(Round.objects.all(), scope, lao=None, round="")
+    return scope_queryset(courses_selectors.rounds(), scope, lao=None, round="")
 
 
-def _filter_by_lao(queryset, lao: str, filters: dict):
-    if filters.get("province"):
-        queryset = queryset.filter(**{f"{lao}__province_code": filters["province"]})
-    if filters.get("district"):
-        queryset = queryset.filter(**{f"{lao}__district_code": filters["district"]})
-    if filters.get("lao_type"):
-        queryset = queryset.filter(**{f"{lao}__lao_type": filters["lao_type"]})
-    return queryset
+def narrower(scope: Scope, filters: dict, *, by_round: bool = True):
+    """``narrow(queryset, lao=..., round=...)``: what the apps' selectors call to limit their
+    rows to the scope and the page's filters (province, district, LAO type, and the round
+    unless ``by_round`` is False). ``lao`` is the path to the LAO (``""`` for the LAO
+    itself), ``round`` the path to the round (None: rows of no round)."""
+
+    def narrow(queryset, *, lao: str, round: str | None):
+        queryset = scope_queryset(queryset, scope, lao=lao, round=round)
+        prefix = f"{lao}__" if lao else ""
+        for name, field in (
+            ("province", "province_code"),
+            ("district", "district_code"),
+            ("lao_type", "lao_type"),
+        ):
+            if filters.get(name):
+                queryset = queryset.filter(**{prefix + field: filters[name]})
+        if by_round and round and filters.get("round"):
+            queryset = queryset.filter(**{round: filters["round"]})
+        return queryset
+
+    return narrow
 
 
 def round_cells(scope: Scope, filters: dict) -> dict[tuple, Counter]:
     """Counts per (round id, province code, LAO type): three queries."""
     cells: dict[tuple, Counter] = defaultdict(Counter)
-
-    enrolments = scope_queryset(
-        Enrolment.objects.all(), scope, lao="user__organisation", round="round"
-    )
-    enrolments = _filter_by_lao(enrolments, "user__organisation", filters)
-    if filters.get("round"):
-        enrolments = enrolments.filter(round=filters["round"])
-    for row in (
-        enrolments.order_by()
-        .values(
-            "round_id",
-            province=F("user__organisation__province_code"),
-            lao_type=F("user__organisation__lao_type"),
-        )
-        .annotate(
-            enrolled=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED)),
-            waitlisted=Count("pk", filter=Q(status=EnrolmentStatus.WAITLISTED)),
-        )
-    ):
+    narrow = narrower(scope, filters)
+    for row in courses_selectors.enrolment_cells(narrow):
         cell = cells[row["round_id"], row["province"], row["lao_type"]]
         cell["enrolled"] += row["enrolled"]
         cell["waitlisted"] += row["waitlisted"]
-
-    records = scope_queryset(
-        AttendanceRecord.objects.all(), scope, lao="user__organisation", round="session__round"
-    )
-    records = _filter_by_lao(records, "user__organisation", filters)
-    if filters.get("round"):
-        records = records.filter(session__round=filters["round"])
-    for row in (
-        records.order_by()
-        .values(
-            round_id=F("session__round_id"),
-            province=F("user__organisation__province_code"),
-            lao_type=F("user__organisation__lao_type"),
-        )
-        .annotate(
-            **{status: Count("pk", filter=Q(status=status)) for status in AttendanceStatus.values}
-        )
-    ):
+    statuses = sessions_selectors.attendance_statuses()
+    for row in sessions_selectors.attendance_cells(narrow):
         cell = cells[row["round_id"], row["province"], row["lao_type"]]
-        for status in AttendanceStatus.values:
+        for status in statuses:
             cell[status] += row[status]
-
-    certificates = scope_queryset(
-        Certificate.objects.valid().filter(round__isnull=False),
-        scope,
-        lao="organisation",
-        round="round",
-    )
-    certificates = _filter_by_lao(certificates, "organisation", filters)
-    if filters.get("round"):
-        certificates = certificates.filter(round=filters["round"])
-    for row in (
-        certificates.order_by()
-        .values(
-            "round_id",
-            province=F("organisation__province_code"),
-            lao_type=F("organisation__lao_type"),
-        )
-        .annotate(certified=Count("pk"))
-    ):
+    for row in certificates_selectors.round_certificate_cells(narrow):
         cells[row["round_id"], row["province"], row["lao_type"]]["certified"] += row["certified"]
     return cells
 
@@ -118,14 +69,10 @@ def test_cells(scope: Scope, filters: dict, round_ids: list[int]) -> dict[tuple,
     assessments app, for the participants the scope and filters leave (three queries)."""
     user_ids = None
     if scope.kind == PROVINCE or any(filters.get(k) for k in ("province", "district", "lao_type")):
-        enrolments = scope_queryset(
-            Enrolment.objects.filter(round_id__in=round_ids, status=EnrolmentStatus.ENROLLED),
-            scope,
-            lao="user__organisation",
-            round="round",
+        # A subquery, not a list.
+        user_ids = courses_selectors.seat_holder_ids(
+            round_ids, narrower(scope, filters, by_round=False)
         )
-        enrolments = _filter_by_lao(enrolments, "user__organisation", filters)
-        user_ids = enrolments.order_by().values("user_id")  # a subquery, not a list
     return test_totals(
         round_ids,
         user_ids=user_ids,
@@ -210,19 +157,10 @@ COVERAGE_MEASURES = ["laos", "registered", "attended", "certified"]
 def organisations_with_flags(scope: Scope, filters: dict):
     """LAOs in scope, each annotated with ``has_registered``, ``has_attended`` and
     ``has_certified`` (at least one officer; limited to the round when one is chosen)."""
-    organisations = scope_queryset(Organisation.objects.all(), scope, lao="", round=None)
-    if filters.get("province"):
-        organisations = organisations.filter(province_code=filters["province"])
-    if filters.get("district"):
-        organisations = organisations.filter(district_code=filters["district"])
-    if filters.get("lao_type"):
-        organisations = organisations.filter(lao_type=filters["lao_type"])
-
-    enrolments = Enrolment.objects.active().filter(user__organisation=OuterRef("pk"))
-    records = AttendanceRecord.objects.filter(
-        user__organisation=OuterRef("pk"), status__in=ATTENDED
-    )
-    certificates = Certificate.objects.valid().filter(organisation=OuterRef("pk"))
+    organisations = narrower(scope, filters)(accounts_selectors.organisations(), lao="", round=None)
+    enrolments = courses_selectors.active_enrolments().filter(user__organisation=OuterRef("pk"))
+    records = sessions_selectors.attended_records().filter(user__organisation=OuterRef("pk"))
+    certificates = certificates_selectors.valid_certificates().filter(organisation=OuterRef("pk"))
     if filters.get("round"):
         enrolments = enrolments.filter(round=filters["round"])
         records = records.filter(session__round=filters["round"])

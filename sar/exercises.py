@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .engine import Assessment, CityData, assess, format_number
 from .framework import Exercise, Framework, get_framework
 from .models import Workspace
-from .services import workspace_city_data
+from .selectors import workspace_city_data
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from .forms import MONTH_NAMES
 from .framework import BASE_YEAR_PREFIX, Framework
 from .models import Workspace
 from .results import build_results
-from .services import workspace_city_data
+from .selectors import workspace_city_data
 
 BOLD = Font(bold=True)
 

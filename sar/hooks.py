@@ -1,7 +1,8 @@
-"""Hooks other apps register to feed the sandbox (the sandbox cannot import them).
+"""What the sandbox asks other apps (it cannot import them).
 
-``TRAINED_MEMBERS_HOOK``: GOV-2 is pre-filled with the participants of the LAO who
-completed the programme. `certificates` knows who did and registers::
+``TRAINED_MEMBERS_HOOK`` (declared in ``courses.completion``, which both sides import): GOV-2
+is pre-filled with the participants of the LAO who completed the programme. `certificates`
+knows who did and registers::
 
     @hooks.register(TRAINED_MEMBERS_HOOK)
     def trained_members(organisation) -> int: ...
@@ -11,7 +12,9 @@ With no hook registered the figure starts at 0 and the form says it is editable.
 
 from wagtail import hooks
 
-TRAINED_MEMBERS_HOOK = "sar_trained_members"
+from courses.completion import TRAINED_MEMBERS_HOOK
+
+__all__ = ["TRAINED_MEMBERS_HOOK", "trained_members_count"]
 
 
 def trained_members_count(organisation) -> tuple[int, bool]:

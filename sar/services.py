@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,12 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from core.errors import CodedError
-from core.thai import decimal_or_none, whole_number_or_none
+from core.thai import whole_number_or_none
 
 from .engine import (
-    Activity,
     Assessment,
-    BaseYear,
     CityData,
     assess,
     coerce_value,
@@ -27,6 +24,7 @@ from .engine import (
 from .framework import BASE_YEAR_PREFIX, Framework, FrameworkError, Section, get_framework
 from .models import Entry, GhgActivity, Workspace
 from .sample import load_sample_city
+from .selectors import city_data_from, stored_activities, stored_values
 
 START_EMPTY = "empty"
 START_SAMPLE = "sample"
@@ -51,88 +49,6 @@ class SandboxError(CodedError):
     def __init__(self, code: str, errors: dict | None = None):
         super().__init__(code)
         self.errors = errors or {}
-
-
-# --- Reading a workspace into the engine's terms ------------------------------------
-
-
-def stored_values(workspace: Workspace, framework: Framework) -> dict[str, object]:
-    """The workspace's figures, typed (uses prefetched entries when present)."""
-    fields = {f.key: f for f in framework.entry_fields}
-    values = {}
-    for entry in workspace.entries.all():
-        field_def = fields.get(entry.key)
-        if field_def is None or not entry.value:
-            continue  # a field of an earlier framework, or only a note
-        value, error = coerce_value(field_def, entry.value, framework, from_text=True)
-        if error is None and value is not None:
-            values[entry.key] = value
-    return values
-
-
-def stored_activities(workspace: Workspace, framework: Framework) -> list[Activity]:
-    activities = []
-    for row in workspace.activities.all():
-        quantity = decimal_or_none(row.quantity)
-        if framework.factor(row.ef_code) is not None and quantity is not None:
-            activities.append(Activity(ef=row.ef_code, quantity=quantity, month=row.month))
-    return activities
-
-
-def city_data_from(
-    values: Mapping[str, object], activities: list[Activity], *, year_be: int, framework
-) -> CityData:
-    profile = {f.key: values.get(f.key) for f in framework.profile_fields}
-    profile["year_be"] = year_be
-    inputs = {f.key: values[f.key] for f in framework.input_fields if values.get(f.key) is not None}
-    base = {f.key: values.get(BASE_YEAR_PREFIX + f.key) for f in framework.base_year_fields}
-    base_year = None
-    if any(value is not None for value in base.values()):
-        base_year = BaseYear(
-            year_be=int(base["year_be"]) if base.get("year_be") is not None else None,
-            total_tco2e=base.get("total_tco2e"),
-            population=base.get("population"),
-        )
-    return CityData(profile=profile, inputs=inputs, activities=activities, base_year=base_year)
-
-
-def workspace_city_data(workspace: Workspace, framework: Framework | None = None) -> CityData:
-    framework = framework or get_framework()
-    return city_data_from(
-        stored_values(workspace, framework),
-        stored_activities(workspace, framework),
-        year_be=workspace.year_be,
-        framework=framework,
-    )
-
-
-def assess_workspace(workspace: Workspace, framework: Framework | None = None, **options):
-    framework = framework or get_framework()
-    return assess(workspace_city_data(workspace, framework), framework, **options)
-
-
-def workspace_document(workspace: Workspace, framework: Framework | None = None) -> dict:
-    """The workspace's figures as a `sar_assess` input document (numbers as Decimal)."""
-    framework = framework or get_framework()
-    data = workspace_city_data(workspace, framework)
-    profile = {key: value for key, value in data.profile.items() if value is not None}
-    if "year_be" in profile:
-        profile["year_be"] = Decimal(profile["year_be"])
-    document = {
-        "profile": profile,
-        "inputs": dict(data.inputs),
-        "activities": [
-            {"ef": a.ef, "quantity": a.quantity, **({"month": Decimal(a.month)} if a.month else {})}
-            for a in data.activities
-        ],
-    }
-    if data.base_year is not None:
-        document["base_year"] = {
-            "year_be": Decimal(data.base_year.year_be),
-            "total_tco2e": data.base_year.total_tco2e,
-            "population": data.base_year.population,
-        }
-    return document
 
 
 # --- Workspaces ------------------------------------------------------------------------

@@ -26,9 +26,9 @@ from .forms import ActivityForm, ResetForm, SectionForm, WorkspaceCreateForm, no
 from .framework import get_framework
 from .models import Workspace
 from .pages import fed_elsewhere, field_groups, inventory_indicator_codes, page_indicators
-from .prefill import prefills
 from .results import build_results
 from .sample import sample_city_name
+from .selectors import section_initial, workspace_city_data, workspace_document
 from .services import (
     SandboxError,
     add_ghg_activity,
@@ -36,8 +36,6 @@ from .services import (
     delete_ghg_activity,
     reset_workspace,
     save_section,
-    workspace_city_data,
-    workspace_document,
 )
 
 
@@ -187,17 +185,7 @@ class SectionView(WorkspaceMixin, TemplateView):
 
     def get_form(self, data=None):
         fields = self.section.fields
-        entries = {entry.key: entry for entry in self.workspace.entries.all()}
-        initial = {}
-        for field_def in fields:
-            entry = entries.get(field_def.key)
-            if entry is not None:
-                initial[field_def.key] = entry.value
-                initial[note_name(field_def.key)] = entry.note
-        # Starting values the framework file asks for (the LAO type, GOV-2's trained members).
-        starting = prefills(fields, entries, self.workspace.organisation)
-        initial.update({key: prefill.value for key, prefill in starting.items()})
-        self.prefill_notes = {key: prefill.note for key, prefill in starting.items()}
+        initial, self.prefill_notes = section_initial(fields, self.workspace)
         return SectionForm(data, fields=fields, initial=initial, read_only=not self.can_edit)
 
     def get(self, request, *args, **kwargs):

@@ -21,13 +21,12 @@ from .access import get_live_session_for_user, get_round_for_join
 from .forms import CoViewerForm, ImportForm, MarkForm
 from .join_errors import read_bbb_errors
 from .models import (
-    AttendanceEvent,
     AttendanceImport,
     AttendanceRecord,
-    AttendanceSource,
     LiveSessionStatus,
 )
 from .resources import AttendanceRecordResource
+from .selectors import roster
 
 logger = logging.getLogger(__name__)
 
@@ -200,77 +199,6 @@ class ConsoleMixin(LoginRequiredMixin):
 
     def console_url(self) -> str:
         return reverse("training_sessions:console", kwargs={"round_id": self.round.pk})
-
-
-# The order in which the console names the evidence a participant's attendance rests on.
-EVIDENCE_ORDER = [
-    AttendanceSource.ANALYTICS,
-    AttendanceSource.WEBHOOK,
-    AttendanceSource.POLL,
-    AttendanceSource.JOIN_REDIRECT,
-    AttendanceSource.IMPORT,
-    AttendanceSource.MANUAL,
-]
-
-
-def evidence_by_user(session) -> dict[int, list[str]]:
-    """Which sources saw each participant (one query): the console shows what their
-    attendance rests on, e.g. "BBB meeting poll, Join button" when no report came."""
-    found: dict[int, set[str]] = {}
-    rows = (
-        AttendanceEvent.objects.filter(session=session, user__isnull=False)
-        .values_list("user_id", "source")
-        .distinct()
-    )
-    for user_id, source in rows:
-        found.setdefault(user_id, set()).add(source)
-    return {
-        user_id: [str(AttendanceSource(s).label) for s in EVIDENCE_ORDER if s in sources]
-        for user_id, sources in found.items()
-    }
-
-
-def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
-    """Enrolled participants against who is in the meeting now (bounded queries)."""
-    enrolments = (
-        Enrolment.objects.filter(round_id=session.round_id, status=EnrolmentStatus.ENROLLED)
-        .select_related("user__organisation")
-        .order_by("user__first_name", "user__last_name", "pk")
-    )
-    records = {r.user_id: r for r in AttendanceRecord.objects.filter(session=session)}
-    evidence = evidence_by_user(session)
-    inside = {a.user_id for a in info.attendees} if info else set()
-    participants = []
-    for enrolment in enrolments:
-        user = enrolment.user
-        record = records.get(user.pk)
-        participants.append(
-            {
-                "id": user.pk,
-                "name": user.full_name_th or user.email,
-                "email": user.email,
-                "lao": user.organisation.name_th if user.organisation_id else "",
-                "in_meeting": str(user.pk) in inside,
-                "status": record.status if record else "",
-                "status_label": record.get_status_display() if record else "",
-                "minutes": record.minutes_present if record else None,
-                "overridden": record.overridden if record else False,
-                "evidence": evidence.get(user.pk, []),
-            }
-        )
-    enrolled_ids = {str(p["id"]) for p in participants}
-    others = [
-        {"name": a.full_name, "role": a.role, "user_id": a.user_id}
-        for a in (info.attendees if info else [])
-        if a.user_id not in enrolled_ids
-    ]
-    return {
-        "status": session.status,
-        "enrolled": len(participants),
-        "in_meeting": sum(1 for p in participants if p["in_meeting"]),
-        "participants": participants,
-        "others": others,
-    }
 
 
 class ConsoleView(ConsoleMixin, View):

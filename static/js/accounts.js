@@ -15,13 +15,7 @@
         select.value = value || "";
     }
 
-    function getJSON(url) {
-        return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-            .then(function (response) {
-                if (!response.ok) { throw new Error(response.status); }
-                return response.json();
-            });
-    }
+    var getJSON = window.escGetJSON; // static/js/fetch_json.js
 
     function setUp(picker) {
         var province = picker.querySelector("select[name$='province']");

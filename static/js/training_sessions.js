@@ -3,13 +3,7 @@
 (function () {
   "use strict";
 
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      });
-  }
+  var getJSON = window.escGetJSON; // static/js/fetch_json.js
 
   // Spread thousands of phones over time instead of polling in step.
   function jittered(ms) { return ms + Math.floor(Math.random() * ms * 0.5); }

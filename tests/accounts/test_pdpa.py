@@ -191,6 +191,26 @@ def test_docs_pdpa_has_a_row_for_every_app_that_registers_a_personal_data_hook()
     assert registered == documented
 
 
+def test_docs_pdpa_names_exactly_the_sections_each_app_exports(client):
+    """The "download my data" column of each app's row lists the sections its hooks give,
+    and the download holds exactly the sections the table lists."""
+    table = DOC.read_text(encoding="utf-8").split("## Per app", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        app: set(re.findall(r"`([a-z_]+)`", sections))
+        for app, sections in re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", table, re.MULTILINE)
+    }
+    user = ReadyParticipantFactory()
+    exported: dict[str, set] = {}
+    for hook in hooks.get_hooks(PERSONAL_DATA_EXPORT_HOOK):
+        app = apps.get_containing_app_config(hook.__module__).label
+        exported.setdefault(app, set()).update(section.key for section in hook(user) or [])
+    for app, keys in exported.items():
+        assert keys <= documented[app], app
+    client.force_login(user)
+    downloaded = set(json.loads(client.get("/me/privacy/my-data.json").content)["sections"])
+    assert downloaded == set().union(*documented.values())
+
+
 def test_every_app_with_a_model_about_a_person_registers_export_and_erasure():
     """A new model pointing at a user must come with its app's two PDPA hooks."""
     user_model = get_user_model()

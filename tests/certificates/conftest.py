@@ -13,6 +13,7 @@ from wagtail import hooks
 
 from courses.completion import COMPLETION_CONDITION_HOOK, CompletionCondition, ConditionOutcome
 from courses.services import enrol_participant
+from sessions import completion as sessions_completion
 
 
 @dataclass
@@ -31,8 +32,10 @@ class Evidence:
         self.exercises_done.add((user.pk, round_.pk))
 
 
-class AttendanceCondition(CompletionCondition):
-    kind = "attendance"
+class AttendanceCondition(sessions_completion.AttendanceCondition):
+    """Attendance's parameters (form fields, checks) as sessions has them; the evidence and
+    the wording from this store."""
+
     label = "เข้าร่วมการอบรม"
 
     def __init__(self, evidence):

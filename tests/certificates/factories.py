@@ -61,7 +61,17 @@ class PolicyConditionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PolicyCondition
 
+    class Params:  # attendance's parameters, stored as JSON
+        min_percent = 80
+        min_minutes = None
+
     policy = factory.SubFactory(CompletionPolicyFactory)
     kind = "attendance"
-    min_percent = 80
+    params = factory.LazyAttribute(
+        lambda o: {
+            name: value
+            for name, value in (("min_percent", o.min_percent), ("min_minutes", o.min_minutes))
+            if value is not None
+        }
+    )
     sort_order = factory.Sequence(int)

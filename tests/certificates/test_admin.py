@@ -271,3 +271,45 @@ def test_issue_one_with_a_bad_participant_id_is_a_404(client, admin_user, policy
     client.force_login(admin_user)
     response = client.post(f"/admin/certificate_policies/issue/{policy.pk}/", {"user": "abc"})
     assert response.status_code == 404
+
+
+def test_the_admin_shows_and_edits_a_condition_in_the_providing_apps_words(
+    client, admin_user, policy
+):
+    """The list of policies describes each condition (not its JSON); the edit form shows
+    the provider's fields filled from the stored parameters, and saves them back."""
+    client.force_login(admin_user)
+    listing = client.get("/admin/certificate_policies/").content.decode()
+    assert "เข้าร่วมการอบรมอย่างน้อยร้อยละ 80" in listing
+    assert "min_percent" not in listing
+    condition = policy.conditions.get()
+    assert str(condition) == "เข้าร่วมการอบรมอย่างน้อยร้อยละ 80"
+
+    url = f"/admin/certificate_policies/edit/{policy.pk}/"
+    html = client.get(url).content.decode()
+    assert 'name="conditions-0-min_percent" value="80"' in html
+    assert 'name="conditions-0-min_minutes"' in html
+    data = {
+        "title": policy.title,
+        "programme": policy.programme_id,
+        "round": policy.round_id,
+        "min_rounds": "",
+        "template": policy.template_id,
+        "template_en": "",
+        "number_prefix": "ESC",
+        "is_active": "on",
+        "conditions-TOTAL_FORMS": "1",
+        "conditions-INITIAL_FORMS": "1",
+        "conditions-MIN_NUM_FORMS": "0",
+        "conditions-MAX_NUM_FORMS": "1000",
+        "conditions-0-id": str(condition.pk),
+        "conditions-0-kind": "attendance",
+        "conditions-0-scope": "each_round",
+        "conditions-0-min_percent": "",
+        "conditions-0-min_minutes": "150",
+        "conditions-0-ORDER": "1",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    condition.refresh_from_db()
+    assert condition.params == {"min_minutes": 150}

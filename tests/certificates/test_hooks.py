@@ -2,6 +2,7 @@ import pytest
 from wagtail import hooks
 
 from certificates.services import issue_certificate, revoke_certificate
+from courses.completion import TRAINED_MEMBERS_HOOK
 from courses.progress import programme_items
 from tests.factories import OrganisationFactory, RoundFactory, UserFactory
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def sar_trained_members(organisation) -> int:
     """As sar will call it: through the hook name, without importing certificates."""
-    [hook] = hooks.get_hooks("sar_trained_members")
+    [hook] = hooks.get_hooks(TRAINED_MEMBERS_HOOK)
     return hook(organisation)
 
 

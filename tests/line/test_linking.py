@@ -9,7 +9,8 @@ from allauth.socialaccount.models import SocialAccount
 
 from accounts.models import ConsentPurpose, ConsentRecord
 from accounts.personal_data import exported_sections
-from accounts.services import erase_account, has_active_consent, withdraw_consent
+from accounts.selectors import has_active_consent
+from accounts.services import erase_account, withdraw_consent
 from line.models import Channels, LineLink, LineWebhookEvent
 from tests.accounts.factories import ReadyParticipantFactory
 

@@ -8,9 +8,9 @@ import pytest
 from courses.completion import completion_conditions
 from courses.services import enrol_participant
 from sar.exercises import exercise_checks
+from sar.selectors import assess_workspace
 from sar.services import (
     add_ghg_activity,
-    assess_workspace,
     create_workspace,
     reset_workspace,
     save_section,

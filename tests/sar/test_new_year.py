@@ -7,7 +7,8 @@ import pytest
 import time_machine
 
 from sar.models import Workspace
-from sar.services import add_ghg_activity, assess_workspace
+from sar.selectors import assess_workspace
+from sar.services import add_ghg_activity
 
 pytestmark = pytest.mark.django_db
 

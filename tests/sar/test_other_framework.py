@@ -25,7 +25,7 @@ from sar.checks import check_framework_file
 from sar.engine import assessment_to_json, dumps_exact
 from sar.framework import get_framework
 from sar.models import Entry, GhgActivity, Workspace
-from sar.services import assess_workspace
+from sar.selectors import assess_workspace
 from tests.factories import OrganisationFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from sar.engine import assessment_to_json, dumps_exact
-from sar.services import assess_workspace
+from sar.selectors import assess_workspace
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from fractions import Fraction
 import pytest
 
 from sar.models import Entry, GhgActivity, Workspace
+from sar.selectors import assess_workspace
 from sar.services import (
     SandboxError,
     add_ghg_activity,
-    assess_workspace,
     create_workspace,
     reset_workspace,
     save_section,

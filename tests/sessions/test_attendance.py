@@ -357,3 +357,29 @@ def test_the_session_page_shows_attendance_and_recordings_to_enrolled_only(
     assert "http://bbb/p/2" in html
     client.force_login(UserFactory())
     assert "http://bbb/p/2" not in client.get(f"/live/{live_round.pk}/").content.decode()
+
+
+def test_the_attendance_condition_checks_and_describes_its_own_parameters():
+    """certificates stores the JSON; sessions says what it may hold and what it means."""
+    from django.core.exceptions import ValidationError
+
+    condition = completion_conditions()["attendance"]
+    assert set(condition.param_fields()) == {"min_percent", "min_minutes"}
+    assert condition.clean_params({"min_percent": 80, "min_minutes": None}) == {"min_percent": 80}
+    assert condition.clean_params({"min_minutes": "150"}) == {"min_minutes": 150}
+    for wrong, message in (
+        ({}, "เงื่อนไขการเข้าร่วมต้องระบุร้อยละหรือจำนวนนาที"),
+        ({"min_percent": None, "min_minutes": ""}, "เงื่อนไขการเข้าร่วมต้องระบุร้อยละหรือจำนวนนาที"),
+        ({"min_percent": 80, "min_minutes": 100}, "ระบุร้อยละหรือจำนวนนาที อย่างใดอย่างหนึ่ง"),
+        ({"min_percent": 101}, "100"),
+        ({"min_percent": 0}, "1"),
+        ({"min_minutes": 1.5}, "จำนวนเต็ม"),
+        ({"min_percent": True}, "จำนวนเต็ม"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            condition.clean_params(wrong)
+        assert message in " ".join(error.value.messages), wrong
+    assert condition.describe({"min_percent": 80}).startswith(
+        "เข้าร่วมการอบรมออนไลน์อย่างน้อยร้อยละ 80 ของเวลาตามกำหนดการ"
+    )
+    assert condition.describe({"min_minutes": 150}).startswith("เข้าร่วมการอบรมออนไลน์อย่างน้อย 150 นาที")
