@@ -39,6 +39,7 @@ from .services import (
     give_consent,
     invitation_tokens,
     missing_for_enrolment,
+    reminders_for,
     update_profile,
     withdraw_consent,
 )
@@ -128,7 +129,9 @@ class ProfileView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["missing"] = missing_for_enrolment(self.request.user)
+        context["missing"] = reminders_for(
+            self.request.user, missing_for_enrolment(self.request.user)
+        )
         context["next"] = _safe_next(self.request)
         return context
 

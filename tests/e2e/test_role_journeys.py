@@ -1,0 +1,98 @@
+"""Issue 15, seen in a browser at 360 px (phone) and 1366 px (laptop): each role lands on
+its own page; the trainer reaches "เริ่ม/เข้าห้อง" without knowing a URL and marks
+attendance with one tap per roster row; tests open when they make sense; a round's
+certificate names its round and a revoked one says so."""
+
+import datetime
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from courses.services import enrol_participant
+from tests.factories import RoundFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "test-password-2569"
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True},
+    "laptop": {"viewport": {"width": 1366, "height": 768}},
+}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser):
+    context = browser.new_context(
+        locale="th-TH", timezone_id="Asia/Bangkok", **VIEWPORTS[request.param]
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page, base_url, user):
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def live_round(**fields):
+    now = timezone.now()
+    return RoundFactory(
+        number=1,
+        title="เมืองสิ่งแวดล้อมยั่งยืนกับระบบประเมินตนเอง",
+        starts_at=now - datetime.timedelta(minutes=10),
+        ends_at=now + datetime.timedelta(minutes=170),
+        registration_opens_at=now - datetime.timedelta(days=7),
+        registration_closes_at=now + datetime.timedelta(minutes=60),
+        **fields,
+    )
+
+
+def test_a_trainer_lands_on_their_rounds_and_reaches_the_console(live_server, page):
+    round_ = live_round()
+    later = RoundFactory(number=2, title="การเก็บข้อมูลเมือง", programme=round_.programme)
+    trainer = UserFactory(role="trainer", organisation=None, first_name="วิทยากร")
+    round_.trainers.add(trainer)
+    later.trainers.add(trainer)
+
+    log_in(page, live_server.url, trainer)
+    expect(page).to_have_url(live_server.url + "/my-rounds/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("การอบรมที่ฉันสอน")
+    today = page.locator("[data-section=today]")
+    expect(today.get_by_role("heading", name=round_.title)).to_be_visible()
+    expect(page.locator("[data-section=upcoming]")).to_contain_text(later.title)
+    expect(page.get_by_text("กรอกข้อมูลส่วนตัว")).to_have_count(0)
+
+    # The header takes them back here from anywhere.
+    page.goto(live_server.url + "/sar/")
+    page.locator(".site-header").get_by_role("link", name="การอบรมที่ฉันสอน").click()
+    today.get_by_role("link", name="เริ่ม/เข้าห้อง").click()
+    expect(page).to_have_url(f"{live_server.url}/live/{round_.pk}/console/")
+    expect(page.get_by_role("button", name="เริ่ม / เข้าห้องในฐานะผู้ดำเนินการ")).to_be_visible()
+
+
+def test_a_participant_lands_on_my_training(live_server, page):
+    officer = UserFactory(first_name="น้ำฝน")
+    enrol_participant(user=officer, round_=live_round())
+    log_in(page, live_server.url, officer)
+    expect(page).to_have_url(live_server.url + "/my-training/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("การอบรมของฉัน")
+    expect(page.locator(".site-header").get_by_text("การอบรมที่ฉันสอน")).to_have_count(0)
+
+
+def test_a_coordinator_lands_on_their_provinces_report(live_server, page):
+    coordinator = UserFactory(
+        role="provincial_coordinator", coordinated_province_code="50", organisation=None
+    )
+    log_in(page, live_server.url, coordinator)
+    expect(page).to_have_url(re.compile(re.escape(live_server.url) + "/reports/coverage/"))
+    expect(page.locator("main")).to_contain_text("เชียงใหม่")
