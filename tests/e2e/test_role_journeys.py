@@ -96,3 +96,71 @@ def test_a_coordinator_lands_on_their_provinces_report(live_server, page):
     log_in(page, live_server.url, coordinator)
     expect(page).to_have_url(re.compile(re.escape(live_server.url) + "/reports/coverage/"))
     expect(page.locator("main")).to_contain_text("เชียงใหม่")
+
+
+def test_a_participant_sees_the_post_test_waiting_for_the_session_and_a_test_under_way(
+    live_server, page
+):
+    from assessments.models import QuizKind, SessionTiming
+    from assessments.services import start_attempt
+    from tests.assessments.factories import make_quiz
+
+    now = timezone.now()
+    round_ = RoundFactory(
+        number=1,
+        title="เมืองสิ่งแวดล้อมยั่งยืน",
+        starts_at=now + datetime.timedelta(days=2),
+        registration_opens_at=now - datetime.timedelta(days=1),
+    )
+    officer = UserFactory(first_name="น้ำฝน")
+    enrol_participant(user=officer, round_=round_)
+    pre = make_quiz(
+        round_, QuizKind.PRE_TEST, title="แบบทดสอบก่อนการอบรม", session_timing=SessionTiming.AUTO
+    )
+    post = make_quiz(
+        round_, QuizKind.POST_TEST, title="แบบทดสอบหลังการอบรม", session_timing=SessionTiming.AUTO
+    )
+    start_attempt(user=officer, quiz=pre)
+
+    log_in(page, live_server.url, officer)
+    pre_line = page.locator(".progress-item", has_text="แบบทดสอบก่อนการอบรม")
+    expect(pre_line).to_contain_text("กำลังทำแบบทดสอบ")
+    expect(pre_line.get_by_role("link", name="ทำแบบทดสอบต่อ")).to_be_visible()
+    post_line = page.locator(".progress-item", has_text="แบบทดสอบหลังการอบรม")
+    expect(post_line).to_contain_text("เปิดให้ทำ")
+    expect(post_line.get_by_role("link")).to_have_count(0)
+
+    page.goto(f"{live_server.url}/tests/{post.pk}/")
+    expect(page.locator(".quiz-actions")).to_contain_text("แบบทดสอบนี้เปิดพร้อมการอบรมสด")
+    expect(page.get_by_role("button", name="เริ่มทำแบบทดสอบ")).to_have_count(0)
+
+
+def test_the_trainer_marks_attendance_with_one_tap_per_row(live_server, page):
+    round_ = live_round()
+    trainer = UserFactory(role="trainer", organisation=None)
+    round_.trainers.add(trainer)
+    namfon = UserFactory(prefix="นางสาว", first_name="น้ำฝน", last_name="ใจดี")
+    somchai = UserFactory(prefix="นาย", first_name="สมชาย", last_name="รักถิ่น")
+    for officer in (namfon, somchai):
+        enrol_participant(user=officer, round_=round_)
+
+    log_in(page, live_server.url, trainer)
+    page.locator("[data-section=today]").get_by_role("link", name="เริ่ม/เข้าห้อง").click()
+    row = page.locator(f"#participant-{namfon.pk}")
+    row.get_by_role("button", name="มาเรียน").click()
+    expect(page.locator(".message--success")).to_contain_text("บันทึกแล้ว: นางสาวน้ำฝน ใจดี")
+    expect(row.locator('[data-field="attendance"]')).to_contain_text("เข้าร่วมครบ")
+
+    other = page.locator(f"#participant-{somchai.pk}")
+    other.get_by_label("เหตุผล (ถ้ามี)").fill("แจ้งลาล่วงหน้า")
+    other.get_by_role("button", name="ไม่มา").click()
+    expect(other.locator('[data-field="attendance"]')).to_contain_text("ไม่เข้าร่วม")
+
+    # A refusal (here a tampered button) is shown beside its own row, not at the top.
+    row.get_by_role("button", name="มาเรียน").evaluate("b => b.value = 'bogus'")
+    row.get_by_role("button", name="มาเรียน").click()
+    expect(page.locator(f"#participant-{namfon.pk} .errorlist")).to_have_text(
+        "กรุณาเลือกสถานะการเข้าร่วมที่ถูกต้อง"
+    )
+    expect(page.locator(f"#participant-{somchai.pk} .errorlist")).to_have_count(0)
+    expect(page.get_by_role("heading", name="บันทึกการเข้าร่วมของผู้ที่ไม่อยู่ในรายชื่อ")).to_be_visible()
