@@ -19,9 +19,24 @@ _MEMO = "_certificate_programme_items"
 
 
 def certificate_item(
-    *, policy: CompletionPolicy, certificate: Certificate | None, eligibility: Eligibility | None
+    *,
+    policy: CompletionPolicy,
+    certificate: Certificate | None,
+    eligibility: Eligibility | None,
+    revoked: Certificate | None = None,
 ) -> ProgressItem:
+    """``revoked``: the participant's revoked certificate under the policy, when they hold
+    no valid one (it is said so, with DLA's reason, instead of "issued soon")."""
     label = _("Certificate")
+    if certificate is None and revoked is not None:
+        return ProgressItem(
+            label=label,
+            status=_("Certificate revoked: %(reason)s") % {"reason": revoked.revocation_reason},
+            tone="missing",
+            url=reverse("certificates:mine"),
+            action=_("Details"),
+            order=90,
+        )
     if certificate is not None:
         return ProgressItem(
             label=label,
@@ -60,9 +75,15 @@ def _items(user, *, round_ids, programme_ids) -> tuple[dict, dict]:
     )
     if not policies:
         return {}, {}
-    certificates = {}
-    for certificate in Certificate.objects.valid().for_user(user).filter(policy__in=policies):
-        certificates[(certificate.programme_id, certificate.round_id)] = certificate
+    certificates, revoked = {}, {}
+    for certificate in (
+        Certificate.objects.for_user(user).filter(policy__in=policies).order_by("issued_at", "pk")
+    ):
+        key = (certificate.programme_id, certificate.round_id)
+        if certificate.is_valid:
+            certificates[key] = certificate
+        else:
+            revoked[key] = certificate  # the latest wins
     pending = [p for p in policies if (p.programme_id, p.round_id) not in certificates]
     results = evaluate_policies(pending, [user.pk])
     by_round, by_programme = {}, {}
@@ -71,6 +92,7 @@ def _items(user, *, round_ids, programme_ids) -> tuple[dict, dict]:
             policy=policy,
             certificate=certificates.get((policy.programme_id, policy.round_id)),
             eligibility=results.get((policy.pk, user.pk)),
+            revoked=revoked.get((policy.programme_id, policy.round_id)),
         )
         if policy.round_id:
             by_round[policy.round_id] = [item]

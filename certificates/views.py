@@ -102,12 +102,18 @@ class MyCertificatesView(LoginRequiredMixin, TemplateView):
             Certificate.objects.for_user(user).select_related("replaces").order_by("-issued_at")
         )
         valid_by_policy = {c.policy_id: c for c in certificates if c.is_valid}
+        # The latest revoked one per policy (certificates come newest first).
+        revoked_by_policy = {}
+        for certificate in certificates:
+            if not certificate.is_valid:
+                revoked_by_policy.setdefault(certificate.policy_id, certificate)
         pending = [p for p in policies if p.pk not in valid_by_policy]
         results = evaluate_policies(pending, [user.pk])
         context["policies"] = [
             {
                 "policy": policy,
                 "certificate": valid_by_policy.get(policy.pk),
+                "revoked": revoked_by_policy.get(policy.pk),
                 "eligibility": results.get((policy.pk, user.pk)),
             }
             for policy in policies

@@ -164,3 +164,32 @@ def test_the_trainer_marks_attendance_with_one_tap_per_row(live_server, page):
     )
     expect(page.locator(f"#participant-{somchai.pk} .errorlist")).to_have_count(0)
     expect(page.get_by_role("heading", name="บันทึกการเข้าร่วมของผู้ที่ไม่อยู่ในรายชื่อ")).to_be_visible()
+
+
+def test_a_revoked_certificate_is_said_so_with_the_reason(live_server, page, settings, tmp_path):
+    from certificates.services import issue_certificate, revoke_certificate
+    from tests.certificates.factories import CompletionPolicyFactory
+
+    settings.CERTIFICATE_PDF_ROOT = tmp_path / "certificates"
+    round_ = live_round()
+    policy = CompletionPolicyFactory(programme=round_.programme, round=round_)
+    officer = UserFactory(first_name="น้ำฝน")
+    enrol_participant(user=officer, round_=round_)
+
+    log_in(page, live_server.url, officer)
+    certificate_line = page.locator(".progress-item", has_text="วุฒิบัตร")
+    expect(certificate_line).to_contain_text("จะได้รับวุฒิบัตรเร็ว ๆ นี้")
+
+    certificate = issue_certificate(policy=policy, user=officer, notify=False, render=False)
+    revoke_certificate(
+        certificate=certificate.certificate,
+        reason="ข้อมูลการเข้าร่วมผิดพลาด",
+        revoked_by=UserFactory(role="dla_admin"),
+    )
+    page.reload()
+    expect(certificate_line).to_contain_text("วุฒิบัตรถูกเพิกถอน: ข้อมูลการเข้าร่วมผิดพลาด")
+    expect(page.get_by_text("เร็ว ๆ นี้")).to_have_count(0)
+    certificate_line.get_by_role("link", name="รายละเอียด").click()
+    panel = page.locator(".certificate-status--revoked")
+    expect(panel).to_contain_text("วุฒิบัตรถูกเพิกถอน")
+    expect(panel).to_contain_text("เหตุผลจาก สถ.: ข้อมูลการเข้าร่วมผิดพลาด")
