@@ -111,3 +111,35 @@ def test_my_pages_say_the_certificate_was_revoked_with_the_reason_not_issued_soo
         assert "วุฒิบัตรถูกเพิกถอน" in html, url
         assert "ข้อมูลการเข้าร่วมผิดพลาด" in html, url
         assert "เร็ว ๆ นี้" not in html, url
+
+
+def test_the_conditions_are_one_line_each_and_neutral_before_the_round(client, evidence, rounds):
+    policy = CompletionPolicyFactory(programme=rounds[0].programme, round=rounds[0])
+    PolicyConditionFactory(policy=policy, kind="attendance", min_percent=80)
+    PolicyConditionFactory(policy=policy, kind="post_test_passed")
+    user = UserFactory()
+    enrol(user, rounds[0])
+    evidence.passed_post_test.add((user.pk, rounds[0].pk))
+    client.force_login(user)
+    html = client.get("/my-training/").content.decode()
+    card = html.split('<span class="progress-item__label">วุฒิบัตร</span>', 1)[1]
+    card = card.split("</section>", 1)[0]
+    assert "เงื่อนไขการได้รับวุฒิบัตร:" in html
+    assert "progress-item--missing" not in html
+    assert card.count("progress-line progress-line--met") == 1  # the post-test, ticked
+    assert card.count("progress-line progress-line--open") == 1  # attendance, still open
+    assert 'href="/my-certificates/"' in html.split("</header>")[0]  # in the menu
+
+
+def test_issued_certificates_come_first_on_my_certificates(client, evidence, rounds):
+    waiting = CompletionPolicyFactory(
+        programme=rounds[0].programme, round=rounds[0], title="ยังไม่ได้"
+    )
+    PolicyConditionFactory(policy=waiting, kind="attendance", min_percent=80)
+    done = CompletionPolicyFactory(programme=rounds[0].programme, round=rounds[1], title="ได้แล้ว")
+    user = UserFactory()
+    enrol(user, rounds[0], rounds[1])
+    certificate = issue_certificate(policy=done, user=user, notify=False, render=False).certificate
+    client.force_login(user)
+    html = client.get("/my-certificates/").content.decode()
+    assert html.index(certificate.number) < html.index("ได้แล้ว") < html.index("ยังไม่ได้")
