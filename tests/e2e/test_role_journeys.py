@@ -44,6 +44,14 @@ def log_in(page, base_url, user):
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def open_menu(page):
+    """On a phone the site menu sits behind the "เมนู" button."""
+    button = page.locator(".site-header").get_by_role("button", name="เมนู")
+    if button.is_visible():
+        button.click()
+        expect(button).to_have_attribute("aria-expanded", "true")
+
+
 def live_round(**fields):
     now = timezone.now()
     return RoundFactory(
@@ -74,6 +82,7 @@ def test_a_trainer_lands_on_their_rounds_and_reaches_the_console(live_server, pa
 
     # The header takes them back here from anywhere.
     page.goto(live_server.url + "/sar/")
+    open_menu(page)
     page.locator(".site-header").get_by_role("link", name="การอบรมที่ฉันสอน").click()
     today.get_by_role("link", name="เริ่ม/เข้าห้อง").click()
     expect(page).to_have_url(f"{live_server.url}/live/{round_.pk}/console/")
@@ -86,7 +95,11 @@ def test_a_participant_lands_on_my_training(live_server, page):
     log_in(page, live_server.url, officer)
     expect(page).to_have_url(live_server.url + "/my-training/")
     expect(page.get_by_role("heading", level=1)).to_have_text("การอบรมของฉัน")
-    expect(page.locator(".site-header").get_by_text("การอบรมที่ฉันสอน")).to_have_count(0)
+    open_menu(page)
+    header = page.locator(".site-header")
+    expect(header.get_by_role("link", name="การอบรมของฉัน")).to_be_visible()
+    expect(header.get_by_role("link", name="วุฒิบัตรของฉัน")).to_be_visible()
+    expect(header.get_by_text("การอบรมที่ฉันสอน")).to_have_count(0)
 
 
 def test_a_coordinator_lands_on_their_provinces_report(live_server, page):
@@ -193,3 +206,24 @@ def test_a_revoked_certificate_is_said_so_with_the_reason(live_server, page, set
     panel = page.locator(".certificate-status--revoked")
     expect(panel).to_contain_text("วุฒิบัตรถูกเพิกถอน")
     expect(panel).to_contain_text("เหตุผลจาก สถ.: ข้อมูลการเข้าร่วมผิดพลาด")
+
+
+def test_the_phone_header_is_one_line_with_a_menu_holding_log_out(live_server, page):
+    officer = UserFactory()
+    log_in(page, live_server.url, officer)
+    header = page.locator(".site-header")
+    button = header.get_by_role("button", name="เมนู")
+    log_out = header.get_by_role("button", name="ออกจากระบบ")
+    if page.viewport_size["width"] >= 960:
+        expect(button).to_be_hidden()
+        expect(log_out).to_be_visible()
+        return
+    brand, menu = header.locator(".site-brand").bounding_box(), button.bounding_box()
+    assert abs(brand["y"] + brand["height"] / 2 - (menu["y"] + menu["height"] / 2)) < 24
+    assert menu["height"] >= 44 and menu["width"] >= 44
+    expect(log_out).to_be_hidden()
+    button.click()
+    expect(log_out).to_be_visible()
+    for target in [*header.locator(".site-nav a").all(), log_out]:
+        assert target.bounding_box()["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
