@@ -179,8 +179,9 @@ def test_whole_journey_from_the_circular_qr_to_a_verified_certificate(
     log_in(trainer_context, trainer, live_server.url)
     console = trainer_context.new_page()
     console.goto(f"{live_server.url}/live/{round_1.pk}/console/")
-    console.get_by_role("button", name="เริ่ม / เข้าห้องในฐานะผู้ดำเนินการ").click()
-    expect(console.locator(".status")).to_have_text("คุณอยู่ในห้องประชุมแล้ว")
+    with trainer_context.expect_page() as new_tab:  # the room opens in a new tab
+        console.get_by_role("button", name="เริ่ม / เข้าห้องในฐานะผู้ดำเนินการ").click()
+    expect(new_tab.value.locator(".status")).to_have_text("คุณอยู่ในห้องประชุมแล้ว")
     page.goto(live_server.url + "/my-training/")
     page.get_by_role("button", name="เข้าห้องอบรม").click()
     expect(page.locator(".status")).to_have_text("คุณอยู่ในห้องประชุมแล้ว")
