@@ -5,6 +5,7 @@ from allauth.core.internal.ratelimit import get_ip
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .access import coordinated_province_code, is_dla_admin, is_trainer
 from .services import register_participant
 
 
@@ -46,7 +47,20 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request):
-        # Participants land on their own training; staff keep the usual landing page.
-        if request.user.is_authenticated and not request.user.is_staff:
-            return reverse("cms:my_training")
-        return super().get_login_redirect_url(request)
+        """Where each role lands after logging in (a ``next`` the person followed wins):
+        participants on "การอบรมของฉัน", trainers on their rounds (today's on top),
+        provincial coordinators on their province's coverage, DLA administrators on the
+        rounds' overview."""
+        return landing_url(request.user) or super().get_login_redirect_url(request)
+
+
+def landing_url(user) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if is_dla_admin(user):
+        return reverse("reports:rounds")
+    if is_trainer(user):
+        return reverse("cms:my_rounds")
+    if coordinated_province_code(user):
+        return reverse("reports:coverage")
+    return reverse("cms:my_training")

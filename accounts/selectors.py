@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.db.models import Exists
 
-from .models import ConsentPurpose, ConsentRecord, Organisation, User
+from .models import ConsentPurpose, ConsentRecord, Organisation, Role, User
 
 
 def is_profile_complete(user: User) -> bool:
@@ -55,3 +55,17 @@ def missing_from_flags(user: User, *, email_verified: bool, consent_given: bool)
 def organisations():
     """The LAO directory."""
     return Organisation.objects.all()
+
+
+# What a member of staff without an LAO is not reminded of: they run or follow the
+# training, they do not take part in it (they are asked only if they enrol).
+STAFF_EXEMPT_REMINDERS = frozenset({"profile_incomplete", "consent_missing"})
+
+
+def reminders_for(user: User, missing: list[str]) -> list[str]:
+    """The readiness codes worth a reminder on the person's own pages: all of them for a
+    participant; for staff (trainers, coordinators, DLA) without an LAO, only the e-mail."""
+    is_staff_member = user.is_superuser or user.role != Role.PARTICIPANT
+    if is_staff_member and not user.organisation_id:
+        return [code for code in missing if code not in STAFF_EXEMPT_REMINDERS]
+    return missing

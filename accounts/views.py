@@ -33,7 +33,7 @@ from .forms import (
 )
 from .models import ConsentPurpose, ConsentRecord, Organisation
 from .resources import NominatedParticipantResource
-from .selectors import missing_for_enrolment
+from .selectors import missing_for_enrolment, reminders_for
 from .services import (
     AccountError,
     accept_invitation,
@@ -130,7 +130,9 @@ class ProfileView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["missing"] = missing_for_enrolment(self.request.user)
+        context["missing"] = reminders_for(
+            self.request.user, missing_for_enrolment(self.request.user)
+        )
         context["next"] = _safe_next(self.request)
         return context
 

@@ -2,14 +2,17 @@
 
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.thai import format_thai_datetime
 from courses.completion import CompletionCondition, ConditionOutcome
 from courses.progress import JoinBlocker, ProgressItem
 
 from .models import Attempt, AttemptStatus, Quiz, QuizKind
 from .selectors import counted_results, pick_counted, quizzes_by_round
+from .windows import CLOSED, NOT_OPEN_YET, windows_for
 
 
 def format_percent(value) -> str:
@@ -71,14 +74,17 @@ def _items(user, quizzes) -> list[tuple[Quiz, ProgressItem]]:
     by_quiz: dict[int, list[Attempt]] = {}
     for attempt in attempts:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    windows = windows_for(user, quizzes)
+    now = timezone.now()
     items = []
     for quiz in quizzes:
         taken = by_quiz.get(quiz.pk, [])
+        state = windows[quiz.pk].state(now)
         best = pick_counted(taken, quiz.scoring)
         url = reverse("assessments:quiz", args=[quiz.pk])
         in_progress = any(a.status == AttemptStatus.IN_PROGRESS for a in taken)
         if in_progress:
-            status, tone, action = _("In progress"), "due", _("Continue the test")
+            status, tone, action = _("Taking the test"), "due", _("Continue the test")
         elif best is not None:
             if quiz.kind == QuizKind.PRE_TEST:  # measures prior knowledge: no verdict
                 status = _("Done: %(score)s%%") % {"score": format_percent(best.percent)}
@@ -91,6 +97,11 @@ def _items(user, quizzes) -> list[tuple[Quiz, ProgressItem]]:
                 }
             tone = "done" if best.passed or quiz.kind == QuizKind.PRE_TEST else "missing"
             action = _("See the result")
+        elif state == NOT_OPEN_YET:
+            status = _("Opens %(when)s") % {"when": format_thai_datetime(windows[quiz.pk].opens_at)}
+            tone, action = "info", ""
+        elif state == CLOSED:
+            status, tone, action = _("Closed without an attempt"), "missing", ""
         else:
             status, tone, action = _("Not taken yet"), "due", _("Take the test")
         order = 20 if quiz.kind == QuizKind.PRE_TEST else 70
@@ -98,7 +109,12 @@ def _items(user, quizzes) -> list[tuple[Quiz, ProgressItem]]:
             (
                 quiz,
                 ProgressItem(
-                    label=quiz.title, status=status, tone=tone, url=url, action=action, order=order
+                    label=quiz.title,
+                    status=status,
+                    tone=tone,
+                    url=url if action else "",
+                    action=action,
+                    order=order,
                 ),
             )
         )
@@ -114,7 +130,9 @@ PROGRAMME_ITEMS_ATTRIBUTE = "_assessments_programme_items"
 def my_training_round_items(user, rounds) -> dict[int, list[ProgressItem]]:
     """The round's own tests on its card (programme-wide tests go on the programme card)."""
     rounds = list(rounds)
-    quizzes = list(Quiz.objects.published().for_rounds(rounds).order_by("pk"))
+    quizzes = list(
+        Quiz.objects.published().for_rounds(rounds).select_related("round").order_by("pk")
+    )
     items: dict[int, list[ProgressItem]] = {}
     programme_items: dict[int, list[ProgressItem]] = {r.programme_id: [] for r in rounds}
     for quiz, item in _items(user, quizzes):

@@ -48,6 +48,20 @@ class Layout(models.TextChoices):
     ONE = "one", _("One question per screen")
 
 
+class SessionTiming(models.TextChoices):
+    """When a test opens or closes against its round's live session (scheduled times)."""
+
+    AUTO = "auto", _("As the kind of test suggests")
+    UNTIL_START = "until_start", _("Open until the live session starts")
+    FROM_START = "from_start", _("Opens when the live session starts")
+    FROM_END = "from_end", _("Opens when the live session ends")
+    FREE = "free", _("Not tied to the live session")
+
+
+# Not a choice: what "as the kind suggests" means for a pre-test required before joining.
+UNTIL_END = "until_end"
+
+
 class QuizQuerySet(models.QuerySet):
     def for_rounds(self, rounds):
         """Quizzes of these rounds and the programme-wide quizzes of their programmes."""
@@ -89,6 +103,17 @@ class Quiz(index.Indexed, ClusterableModel):
     )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    session_timing = models.CharField(
+        _("opening against the live session"),
+        max_length=16,
+        choices=SessionTiming.choices,
+        default=SessionTiming.AUTO,
+        help_text=_(
+            "As the kind suggests: a pre-test closes when the live session starts (a pre-test "
+            "required before joining stays open until it ends), a post-test opens when it "
+            "starts, a knowledge check is not tied to it. The dates above narrow it further."
+        ),
+    )
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"),
         null=True,
@@ -134,6 +159,7 @@ class Quiz(index.Indexed, ClusterableModel):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldPanel("session_timing"),
                 FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("max_attempts")]),
                 FieldRowPanel([FieldPanel("pass_percent"), FieldPanel("scoring")]),
                 FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")]),
@@ -166,6 +192,10 @@ class Quiz(index.Indexed, ClusterableModel):
                 condition=models.Q(max_attempts__gte=1), name="quiz_max_attempts_positive"
             ),
             models.CheckConstraint(
+                condition=models.Q(session_timing__in=SessionTiming.values),
+                name="quiz_session_timing_valid",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(opens_at__isnull=True)
                 | models.Q(closes_at__isnull=True)
                 | models.Q(closes_at__gt=models.F("opens_at")),
@@ -188,10 +218,23 @@ class Quiz(index.Indexed, ClusterableModel):
             raise ValidationError(errors)
 
     def is_open(self, now=None) -> bool:
+        """Within its own dates (the live session is ``windows.quiz_window``'s)."""
         now = now or timezone.now()
         if self.opens_at and now < self.opens_at:
             return False
         return not (self.closes_at and now > self.closes_at)
+
+    @property
+    def effective_session_timing(self) -> str:
+        if self.session_timing != SessionTiming.AUTO:
+            return self.session_timing
+        if self.kind == QuizKind.PRE_TEST:
+            # Closing it at the start would keep anyone who had not taken it out of the room:
+            # a pre-test required before joining stays open until the session ends.
+            return UNTIL_END if self.required_before_join else SessionTiming.UNTIL_START
+        if self.kind == QuizKind.POST_TEST:
+            return SessionTiming.FROM_START
+        return SessionTiming.FREE
 
 
 class QuestionKind(models.TextChoices):

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import CodedError
-from core.thai import whole_number_or_none
+from core.thai import format_thai_datetime, whole_number_or_none
 from courses.models import Enrolment, EnrolmentStatus
 
 from .grading import answer_credit, attempt_score
 from .models import Answer, Attempt, AttemptStatus, Choice, Question, QuestionKind, Quiz
 from .signals import attempt_submitted
+from .windows import CLOSED, NOT_OPEN_YET, window_for
 
 # Answers that arrive this long after the deadline still count (a slow phone connection);
 # later ones are refused.
@@ -34,6 +35,13 @@ class AssessmentError(CodedError):
         "not_enrolled": _("Only participants enrolled in this round can take this test."),
         "not_open_yet": _("This test is not open yet."),
         "closed": _("This test is closed."),
+        "opens_with_session": _(
+            "This test opens with the live session, on %(when)s. Please come back then."
+        ),
+        "closed_with_session": _(
+            "This pre-test closed when the live session started: it measures what participants "
+            "knew before the training."
+        ),
         "no_attempts_left": _("You have used all the attempts this test allows."),
         "no_questions": _("This test has no questions yet."),
         "already_submitted": _("This attempt has already been submitted; nothing was changed."),
@@ -86,10 +94,16 @@ def start_attempt(*, user, quiz: Quiz, now: datetime.datetime | None = None) -> 
         _grade(current, now=now)
     if not can_take(user, quiz):
         raise AssessmentError("not_enrolled")
-    if quiz.opens_at and now < quiz.opens_at:
+    window = window_for(quiz, user)
+    state = window.state(now)
+    if state == NOT_OPEN_YET:
+        if window.opens_with_session:
+            raise AssessmentError(
+                "opens_with_session", params={"when": format_thai_datetime(window.opens_at)}
+            )
         raise AssessmentError("not_open_yet")
-    if quiz.closes_at and now > quiz.closes_at:
-        raise AssessmentError("closed")
+    if state == CLOSED:
+        raise AssessmentError("closed_with_session" if window.closes_with_session else "closed")
     used = Attempt.objects.filter(quiz=quiz, user=user).count()
     if used >= quiz.max_attempts:
         raise AssessmentError("no_attempts_left")
@@ -100,8 +114,8 @@ def start_attempt(*, user, quiz: Quiz, now: datetime.datetime | None = None) -> 
     deadline = None
     if quiz.time_limit_minutes:
         deadline = now + datetime.timedelta(minutes=quiz.time_limit_minutes)
-    if quiz.closes_at:
-        deadline = min(deadline or quiz.closes_at, quiz.closes_at)
+    if window.closes_at:
+        deadline = min(deadline or window.closes_at, window.closes_at)
     try:
         with transaction.atomic():
             return Attempt.objects.create(

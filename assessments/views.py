@@ -25,6 +25,7 @@ from .services import (
     start_attempt,
     submit_attempt,
 )
+from .windows import NOT_OPEN_YET, OPEN, window_for
 
 
 def answers_from_post(post, question_ids) -> dict[int, list[str]]:
@@ -47,6 +48,8 @@ class QuizView(LoginRequiredMixin, TemplateView):
                 current = None
         submitted = [a for a in attempts if a.is_submitted]
         now = timezone.now()
+        window = window_for(quiz, self.request.user)
+        state = window.state(now)
         return super().get_context_data(
             quiz=quiz,
             attempts=submitted,
@@ -54,8 +57,9 @@ class QuizView(LoginRequiredMixin, TemplateView):
             counted=pick_counted(attempts, quiz.scoring),
             attempts_left=max(0, quiz.max_attempts - len(attempts)),
             question_count=quiz.questions.count(),
-            is_open=quiz.is_open(now),
-            not_open_yet=bool(quiz.opens_at and now < quiz.opens_at),
+            window=window,
+            is_open=state == OPEN,
+            not_open_yet=state == NOT_OPEN_YET,
             **kwargs,
         )
 

@@ -31,6 +31,10 @@ PLACEHOLDERS = {
     "course": _("the round's title for a round certificate, else the programme's title"),
     "programme": _("the programme's title"),
     "round": _("the round, e.g. ครั้งที่ ๒ (empty on a programme certificate)"),
+    "training": _(
+        "what was completed: ครั้งที่ ๑: <the round's title> on a round certificate, "
+        "ครบทั้ง ๔ ครั้ง (ครั้งที่ ๑ ๒ ๓ และ ๔) on a programme certificate"
+    ),
     "date": _("the issue date in words, e.g. ๒๘ พฤศจิกายน พ.ศ. ๒๕๖๙"),
     "circular": _("the circular's number, e.g. มท ๐๘๒๐.๒/ว ๑๑๑๔"),
 }
@@ -80,8 +84,8 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, index.Indexed, models
         _("body"),
         help_text=_(
             "One paragraph per line. Placeholders: {name} {lao} {province} {course} "
-            "{programme} {round} {date} {circular}. A line holding only {name} is printed "
-            "large."
+            "{programme} {round} {training} {date} {circular}. A line holding only {name} "
+            "is printed large."
         ),
         validators=[validate_placeholders],
     )
@@ -583,6 +587,9 @@ class Certificate(models.Model):
     round_number = models.PositiveSmallIntegerField(_("round number"), null=True, blank=True)
     round_title = models.CharField(_("round title"), max_length=255, blank=True)
     round_title_en = models.CharField(_("round title in English"), max_length=255, blank=True)
+    # A programme certificate: the rounds it covers, as at issue
+    # ([{"number": 1, "title": "…", "title_en": "…"}, …]); empty on a round certificate.
+    rounds_covered = models.JSONField(_("rounds covered"), default=list, blank=True)
     circular_number = models.CharField(_("circular number"), max_length=100, blank=True)
     issuer = models.CharField(_("issuer"), max_length=255, blank=True)
     issued_at = models.DateTimeField(_("issued at"))

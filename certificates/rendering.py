@@ -52,6 +52,7 @@ class PrintedFacts:
     programme: str
     round: str
     course: str
+    training: str
     issued_at: datetime.datetime
     circular: str
     number: str
@@ -67,6 +68,19 @@ def province_phrase(code: str, name: str, language: str) -> str:
     return name if code == BANGKOK_PROVINCE_CODE else f"{name} Province"
 
 
+def rounds_phrase(numbers: list[int], language: str) -> str:
+    """What a programme certificate covers: "ครบทั้ง 4 ครั้ง (ครั้งที่ 1 2 3 และ 4)" (the
+    template turns the digits Thai); empty when the rounds were not recorded."""
+    numbers = [str(n) for n in numbers]
+    if not numbers:
+        return ""
+    if language == "th":
+        listed = numbers[0] if len(numbers) == 1 else " ".join(numbers[:-1]) + " และ " + numbers[-1]
+        return f"ครบทั้ง {len(numbers)} ครั้ง (ครั้งที่ {listed})"
+    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    return f"all {len(numbers)} rounds (rounds {listed})"
+
+
 def facts_for(certificate: Certificate, language: str = "th") -> PrintedFacts:
     thai = language == "th"
     if certificate.round_number:
@@ -77,6 +91,10 @@ def facts_for(certificate: Certificate, language: str = "th") -> PrintedFacts:
         round_label = ""
     programme = certificate.programme_title if thai else certificate.programme_title_en
     round_title = certificate.round_title if thai else certificate.round_title_en
+    if certificate.round_number:
+        training = f"{round_label}: {round_title}" if round_title else round_label
+    else:
+        training = rounds_phrase([r["number"] for r in certificate.rounds_covered], language)
     return PrintedFacts(
         language=language,
         name=certificate.recipient_name if thai else certificate.recipient_name_en,
@@ -89,6 +107,7 @@ def facts_for(certificate: Certificate, language: str = "th") -> PrintedFacts:
         programme=programme,
         round=round_label,
         course=round_title or programme,
+        training=training,
         issued_at=certificate.issued_at,
         circular=certificate.circular_number,
         number=certificate.number,
@@ -117,6 +136,7 @@ def sample_facts(language: str = "th", *, issued_at=None) -> PrintedFacts:
         ),
         round="",
         course="",
+        training=rounds_phrase([1, 2, 3, 4], language),
         issued_at=issued_at or timezone.now(),
         circular="มท ๐๘๒๐.๒/ว ๑๑๑๔",
         number="ESC-2569-000123",
@@ -235,6 +255,7 @@ def certificate_html(prepared: PreparedTemplate, facts: PrintedFacts) -> str:
         "course": facts.course,
         "programme": facts.programme,
         "round": facts.round,
+        "training": facts.training,
         "date": format_thai_date(
             facts.issued_at, "long", thai_digits=prepared.thai_digits, language=facts.language
         ),

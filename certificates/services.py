@@ -101,6 +101,19 @@ def _valid_certificate(*, policy: CompletionPolicy, user_id: int) -> Certificate
     return Certificate.objects.for_policy(policy).filter(user_id=user_id).first()
 
 
+def _rounds_covered(policy: CompletionPolicy) -> list[dict]:
+    """A programme certificate that asks for every round names them all; one that asks
+    for some (``min_rounds``) names none (which ones is the participant's own story)."""
+    if not policy.is_programme_policy or policy.min_rounds:
+        return []
+    return [
+        {"number": number, "title": title, "title_en": title_en}
+        for number, title, title_en in policy.programme.rounds.order_by("number").values_list(
+            "number", "title", "title_en"
+        )
+    ]
+
+
 def _snapshot(user, policy: CompletionPolicy) -> dict:
     organisation = user.organisation
     province = organisation.province if organisation else None
@@ -122,6 +135,7 @@ def _snapshot(user, policy: CompletionPolicy) -> dict:
         "round_number": round_.number if round_ else None,
         "round_title": round_.title if round_ else "",
         "round_title_en": round_.title_en if round_ else "",
+        "rounds_covered": _rounds_covered(policy),
         "circular_number": programme.circular_number,
         "issuer": policy.template.issuer,
     }
@@ -477,9 +491,34 @@ def run_issuance_job(job_id: int) -> dict:
 # --- Revocation -----------------------------------------------------------------------
 
 
+def _notify_revoked(certificate: Certificate) -> None:
+    """Tell the participant, in Thai, that their certificate was revoked and why."""
+    user = certificate.user
+    if user is None or not user.email or user.erased_at is not None:
+        return
+    with translation.override("th"):
+        mine_path = reverse("certificates:mine")
+    queue_templated_mail(
+        template="certificates/email/certificate_revoked",
+        context={
+            "name": certificate.recipient_name,
+            "course": certificate.course_title,
+            "number": certificate.number,
+            "reason": certificate.revocation_reason,
+            "certificates_url": f"{settings.SITE_URL}{mine_path}",
+            "verify_url": verification_url(certificate.verification_code),
+        },
+        to=[user.email],
+    )
+
+
 @transaction.atomic
-def revoke_certificate(*, certificate: Certificate, reason: str, revoked_by) -> Certificate:
-    """Mark a certificate revoked, with the reason, in the audit log; it stays on record."""
+def revoke_certificate(
+    *, certificate: Certificate, reason: str, revoked_by, notify: bool = True
+) -> Certificate:
+    """Mark a certificate revoked, with the reason, in the audit log; it stays on record.
+    The participant is e-mailed the reason (``notify``; a re-issue tells them of the
+    replacement instead)."""
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError("reason_required")
@@ -497,6 +536,8 @@ def revoke_certificate(*, certificate: Certificate, reason: str, revoked_by) -> 
         user=revoked_by,
         data={"number": certificate.number, "reason": reason},
     )
+    if notify:
+        _notify_revoked(certificate)
     _announce(certificate.pk, certificate_revoked)
     return certificate
 
@@ -520,7 +561,7 @@ def reissue_certificate(*, certificate: Certificate, reason: str, issued_by) -> 
         raise CertificateError("already_reissued")
     if certificate.status == CertificateStatus.VALID:
         certificate = revoke_certificate(
-            certificate=certificate, reason=reason, revoked_by=issued_by
+            certificate=certificate, reason=reason, revoked_by=issued_by, notify=False
         )
     policy = CompletionPolicy.objects.select_related("programme", "round").get(
         pk=certificate.policy_id

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from .codes import format_code, normalise_code
 from .eligibility import evaluate_policies
 from .forms import VerifyForm
 from .models import Certificate, CompletionPolicy
+from .progress import programme_last_ends, training_over
 from .ratelimit import allow
 from .services import certificate_pdf_bytes
 
@@ -95,15 +97,25 @@ class MyCertificatesView(LoginRequiredMixin, TemplateView):
             Certificate.objects.for_user(user).select_related("replaces").order_by("-issued_at")
         )
         valid_by_policy = {c.policy_id: c for c in certificates if c.is_valid}
+        # The latest revoked one per policy (certificates come newest first).
+        revoked_by_policy = {}
+        for certificate in certificates:
+            if not certificate.is_valid:
+                revoked_by_policy.setdefault(certificate.policy_id, certificate)
         pending = [p for p in policies if p.pk not in valid_by_policy]
         results = evaluate_policies(pending, [user.pk])
+        last_end = programme_last_ends(policies)
+        now = timezone.now()
         context["policies"] = [
             {
                 "policy": policy,
                 "certificate": valid_by_policy.get(policy.pk),
+                "revoked": revoked_by_policy.get(policy.pk),
                 "eligibility": results.get((policy.pk, user.pk)),
+                "over": training_over(policy, last_end, now),
             }
-            for policy in policies
+            # Issued certificates first, then the rest in their order.
+            for policy in sorted(policies, key=lambda p: p.pk not in valid_by_policy)
         ]
         context["certificates"] = certificates
         return context

@@ -7,6 +7,7 @@ from . import views
 
 cms_patterns = [
     path("my-training/", views.MyTrainingView.as_view(), name="my_training"),
+    path("my-rounds/", views.MyRoundsView.as_view(), name="my_rounds"),
 ]
 
 urlpatterns = [

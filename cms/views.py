@@ -2,12 +2,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 from wagtail.views import serve as wagtail_serve
 
-from accounts.selectors import missing_for_enrolment, missing_from_flags, readiness_annotations
+from accounts.access import is_dla_admin, is_trainer
+from accounts.selectors import (
+    missing_for_enrolment,
+    missing_from_flags,
+    readiness_annotations,
+    reminders_for,
+)
+from courses.access import rounds_managed_by
 from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import programme_items, round_items
 from courses.timing import describe_time_until
@@ -104,18 +112,54 @@ class MyTrainingView(LoginRequiredMixin, TemplateView):
             for enrolment in enrolments
         ]
         # The readiness flags came with the enrolments; without any, ask separately.
-        context["missing"] = (
+        context["missing"] = reminders_for(
+            user,
             missing_from_flags(
                 user,
                 email_verified=enrolments[0].email_verified,
                 consent_given=enrolments[0].consent_given,
             )
             if enrolments
-            else missing_for_enrolment(user)
+            else missing_for_enrolment(user),
         )
         context["programmes"] = [
             {"programme": programme, "items": programme_items(user, programme)}
             for programme in programmes
         ]
         context["now"] = timezone.now()
+        return context
+
+
+class MyRoundsView(LoginRequiredMixin, TemplateView):
+    """The trainer's rounds (every round for DLA administrators): today's first, each with
+    "เริ่ม/เข้าห้อง" (the live-session console) and its enrolment list."""
+
+    template_name = "cms/my_rounds.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            is_trainer(request.user) or is_dla_admin(request.user)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        rounds = list(
+            rounds_managed_by(self.request.user)
+            .select_related("programme")
+            .order_by("starts_at", "pk")
+        )
+        rows = [{"round": round_, "phase": _round_phase(round_, now)} for round_ in rounds]
+        context["today"] = [
+            row
+            for row in rows
+            if timezone.localdate(row["round"].starts_at) == today or row["phase"] == "live"
+        ]
+        rest = [row for row in rows if row not in context["today"]]
+        context["upcoming"] = [row for row in rest if row["phase"] != "ended"]
+        # The most recent first: yesterday's round is the one whose attendance is checked.
+        context["ended"] = [row for row in reversed(rest) if row["phase"] == "ended"]
         return context

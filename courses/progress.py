@@ -33,6 +33,9 @@ class ProgressItem:
     action: str = ""  # the action's label, e.g. "เริ่มทำแบบทดสอบ"
     method: str = "get"  # "post" when the action changes something (a form button)
     order: int = 50  # lower first
+    # Optional lines under the status, one per condition: (met, text), e.g. a certificate's
+    # conditions with a tick or what is still left.
+    lines: tuple[tuple[bool, str], ...] = ()
 
 
 def round_items(user, rounds) -> dict[int, list[ProgressItem]]:

@@ -291,6 +291,14 @@ class AttendanceRecord(models.Model):
         return f"{self.user} · {self.get_status_display()}"
 
     @property
+    def measured_minutes(self) -> int | None:
+        """Minutes seen in the meeting; None when a trainer's mark decided and nothing was
+        measured (shown as "–", not "0 minutes")."""
+        if self.overridden and not self.minutes_present:
+            return None
+        return self.minutes_present
+
+    @property
     def percent(self) -> int:
         if not self.scheduled_minutes:
             return 0

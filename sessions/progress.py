@@ -82,8 +82,12 @@ def _items_for(round_, session, record, recordings, now) -> list[ProgressItem]:
         items.append(
             ProgressItem(
                 label=label,
-                status=_("%(minutes)s minutes · %(status)s")
-                % {"minutes": record.minutes_present, "status": record.get_status_display()},
+                status=(
+                    _("%(minutes)s minutes · %(status)s")
+                    % {"minutes": record.minutes_present, "status": record.get_status_display()}
+                    if record.measured_minutes is not None
+                    else record.get_status_display()
+                ),
                 tone=tone,
                 url=reverse("training_sessions:detail", kwargs={"round_id": round_.pk}),
                 action=_("Details"),

@@ -54,7 +54,7 @@ def roster(session, *, info: bbb.MeetingInfo | None) -> dict:
                 "in_meeting": str(user.pk) in inside,
                 "status": record.status if record else "",
                 "status_label": record.get_status_display() if record else "",
-                "minutes": record.minutes_present if record else None,
+                "minutes": record.measured_minutes if record else None,
                 "overridden": record.overridden if record else False,
                 "evidence": evidence.get(user.pk, []),
             }

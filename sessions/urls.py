@@ -10,6 +10,11 @@ urlpatterns = [
     path("live/<int:round_id>/status/", views.StatusView.as_view(), name="status"),
     path("live/<int:round_id>/console/", views.ConsoleView.as_view(), name="console"),
     path("live/<int:round_id>/console/roster/", views.RosterView.as_view(), name="roster"),
+    path(
+        "live/<int:round_id>/console/roster/<int:user_id>/mark/",
+        views.RosterMarkView.as_view(),
+        name="roster_mark",
+    ),
     path("live/<int:round_id>/console/end/", views.EndView.as_view(), name="end"),
     path("live/<int:round_id>/console/mark/", views.MarkView.as_view(), name="mark"),
     path("live/<int:round_id>/console/co-viewer/", views.CoViewerView.as_view(), name="co_viewer"),

@@ -1,6 +1,7 @@
 import logging
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -23,6 +24,7 @@ from .join_errors import read_bbb_errors
 from .models import (
     AttendanceImport,
     AttendanceRecord,
+    AttendanceStatus,
     LiveSessionStatus,
 )
 from .resources import AttendanceRecordResource
@@ -203,10 +205,20 @@ class ConsoleMixin(LoginRequiredMixin):
 
 class ConsoleView(ConsoleMixin, View):
     def get(self, request, round_id):
+        return self.render_console()
+
+    def render_console(self, *, row_errors=None, row_reasons=None, status=200):
+        """The console; ``row_errors`` ({user id: message}) are shown beside their rows."""
         data = roster(self.session, info=None)
+        row_errors = dict(row_errors or {})
+        for person in data["participants"]:
+            person["error"] = row_errors.pop(person["id"], "")
+            person["reason"] = (row_reasons or {}).get(person["id"], "")
+        for message in row_errors.values():  # no longer on the roster: at the top instead
+            messages.error(self.request, message)
         ended = self.session.status == LiveSessionStatus.ENDED
         return render(
-            request,
+            self.request,
             "training_sessions/console.html",
             {
                 "round": self.round,
@@ -217,7 +229,42 @@ class ConsoleView(ConsoleMixin, View):
                 "co_viewer_form": CoViewerForm(session=self.session),
                 "import_form": ImportForm(),
             },
+            status=status,
         )
+
+
+class RosterMarkView(ConsoleView):
+    """One tap on a roster row: "มาเรียน" or "ไม่มา", with an optional reason. A refusal is
+    shown beside the row (the console again, HTTP 400), not at the top of the page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, round_id, user_id):
+        reason = request.POST.get("reason", "")[:500]
+        participant = get_user_model().objects.filter(pk=user_id).first()
+        try:
+            if participant is None:
+                raise services.SessionError("not_a_participant")
+            services.mark_from_roster(
+                session=self.session,
+                user=participant,
+                status=request.POST.get("status", ""),
+                reason=reason,
+                by=request.user,
+            )
+        except services.SessionError as error:
+            return self.render_console(
+                row_errors={user_id: error.message}, row_reasons={user_id: reason}, status=400
+            )
+        messages.success(
+            request,
+            _("Saved: %(name)s, %(status)s.")
+            % {
+                "name": participant.full_name_th or participant.email,
+                "status": AttendanceStatus(request.POST["status"]).label,
+            },
+        )
+        return redirect(f"{self.console_url()}#participant-{user_id}")
 
 
 class RosterView(ConsoleMixin, View):

@@ -2,9 +2,13 @@
 ``completion.py``, the "my training" lines in ``progress.py``, personal data), audit-log
 actions and the admin menu."""
 
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.personal_data import ACCOUNT_ERASURE_HOOK, PERSONAL_DATA_EXPORT_HOOK
@@ -49,13 +53,27 @@ def register_live_session_log_actions(actions):
     )
 
 
+def _console_link(session) -> str:
+    url = reverse("training_sessions:console", kwargs={"round_id": session.round_id})
+    return format_html(
+        '<a class="button button-small" href="{}">{}</a>', url, _("Start / enter the room")
+    )
+
+
 class LiveSessionViewSet(ModelViewSet):
     model = LiveSession
     icon = "media"
     menu_label = gettext_lazy("Live sessions")
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["round", "status", "started_at", "ended_at", "present_min_percent"]
+    list_display = [
+        "round",
+        "status",
+        "started_at",
+        "ended_at",
+        "present_min_percent",
+        Column("console", label=gettext_lazy("Trainer console"), accessor=_console_link),
+    ]
     list_filter = ["status"]
     form_fields = ["round", "present_min_percent", "record"]
     panels = [FieldPanel("round"), FieldPanel("present_min_percent"), FieldPanel("record")]

@@ -17,6 +17,7 @@ from .attendance import (
     compute_status,
     mark_attendance,
     mark_co_viewer,
+    mark_from_roster,
     reconcile_attendance,
 )
 from .callbacks import (
@@ -104,6 +105,7 @@ __all__ = [
     "known_user_ids",
     "mark_attendance",
     "mark_co_viewer",
+    "mark_from_roster",
     "meeting_is_running",
     "note_meeting_instances",
     "poll_live_session",

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from courses.access import can_manage_round
@@ -71,6 +72,28 @@ def mark_attendance(
         fields={"status": status},
         audit={"status": status},
         reconcile_user_ids=[user.pk],
+    )
+
+
+# The two marks the roster offers with one tap, and the reason kept when none is typed.
+ROSTER_MARKS = (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT)
+ROSTER_MARK_REASON = gettext_lazy("Marked on the console's roster")
+
+
+def mark_from_roster(
+    *, session: LiveSession, user, status: str, reason: str = "", by, now=None
+) -> AttendanceRecord:
+    """One tap on a roster row: "มาเรียน" (present) or "ไม่มา" (absent), the reason
+    optional (the audit then says it came from the roster). Otherwise as ``mark_attendance``."""
+    if status not in ROSTER_MARKS:
+        raise SessionError("invalid_status")
+    return mark_attendance(
+        session=session,
+        user=user,
+        status=status,
+        reason=reason.strip() or str(ROSTER_MARK_REASON),
+        by=by,
+        now=now,
     )
 
 

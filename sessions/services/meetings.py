@@ -116,6 +116,21 @@ def start_meeting(
     return created
 
 
+ROOM_NAME_LIMIT = 250
+
+
+def room_name(round_) -> str:
+    """The room's name in BBB: "ครั้งที่ 1: <the round's title>", shortened at a space (never
+    mid-word) with "…" if it is too long for BBB."""
+    name = str(_("Round %(number)s: %(title)s") % {"number": round_.number, "title": round_.title})
+    if len(name) <= ROOM_NAME_LIMIT:
+        return name
+    cut = name[: ROOM_NAME_LIMIT - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"
+
+
 def _create_or_find(client: bbb.BBBClient, *, session: LiveSession) -> bbb.CreatedMeeting:
     """create, idempotent on every server: servers before 2.7 draw new random passwords on
     each create without them and answer ``idNotUnique`` for a meeting that runs; the meeting
@@ -125,9 +140,7 @@ def _create_or_find(client: bbb.BBBClient, *, session: LiveSession) -> bbb.Creat
     try:
         return client.create(
             meeting_id=session.meeting_id,
-            name=f"{round_.programme.title[:120]} · {round_.title}"[:250]
-            if round_.programme_id
-            else round_.title,
+            name=room_name(round_),
             welcome=str(_("Welcome to the live session. Please keep your microphone muted.")),
             record=session.record,
             duration=round_.duration_minutes + 60,

@@ -59,7 +59,8 @@
         row.querySelector('[data-field="in_meeting"]').textContent =
           person.in_meeting ? labels.getAttribute("data-in") : "–";
         row.querySelector('[data-field="attendance"]').textContent = person.status
-          ? person.status_label + " · " + person.minutes + " " + labels.getAttribute("data-min")
+          ? person.status_label + " · " + (person.minutes === null
+            ? "–" : person.minutes + " " + labels.getAttribute("data-min"))
           : "–";
         var evidence = row.querySelector('[data-field="evidence"]');
         if (evidence) { evidence.textContent = (person.evidence || []).join(", ") || "–"; }
@@ -73,7 +74,8 @@
       }
       data.others.forEach(function (person) {
         var item = document.createElement("li");
-        item.textContent = person.name + " (" + person.role + ")";
+        var role = labels.getAttribute("data-role-" + String(person.role).toLowerCase());
+        item.textContent = person.name + " (" + (role || person.role) + ")";
         others.appendChild(item);
       });
     }

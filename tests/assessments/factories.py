@@ -2,7 +2,7 @@
 
 import factory
 
-from assessments.models import Choice, Question, QuestionKind, Quiz, QuizKind
+from assessments.models import Choice, Question, QuestionKind, Quiz, QuizKind, SessionTiming
 from tests.factories import RoundFactory
 
 
@@ -14,6 +14,9 @@ class QuizFactory(factory.django.DjangoModelFactory):
     kind = QuizKind.PRE_TEST
     round = factory.SubFactory(RoundFactory)
     programme = factory.LazyAttribute(lambda quiz: quiz.round.programme)
+    # Most tests are about taking a test, not about when it opens: not tied to the live
+    # session unless the test says so (tests/assessments/test_windows.py does).
+    session_timing = SessionTiming.FREE
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail import hooks
@@ -84,10 +87,17 @@ def test_my_certificates_explains_what_is_missing(client, evidence, policy):
     evidence.attend(user, policy.round, minutes=60)
     client.force_login(user)
 
+    # Before the round: the conditions, neutral, nothing "missing" yet.
     html = client.get("/my-certificates/").content.decode()
+    assert "เงื่อนไขการได้รับวุฒิบัตร:" in html
+    assert "condition--missing" not in html
+    assert "เข้าร่วม 60 จาก 180 นาที (33%)" in html
 
+    with time_machine.travel(policy.round.ends_at + datetime.timedelta(days=1)):
+        html = client.get("/my-certificates/").content.decode()
     assert "ยังขาด: เข้าร่วมการอบรมอย่างน้อยร้อยละ 80" in html
     assert "เข้าร่วม 60 จาก 180 นาที (33%)" in html
+    assert "condition--missing" in html
 
 
 def test_my_training_shows_the_certificate_line_for_each_round(client, evidence, policy):
@@ -98,7 +108,8 @@ def test_my_training_shows_the_certificate_line_for_each_round(client, evidence,
     enrol(user, waiting)
     client.force_login(user)
 
-    with CaptureQueriesContext(connection) as two_rounds:
+    after = waiting.ends_at + datetime.timedelta(days=1)  # the conditions' verdicts
+    with CaptureQueriesContext(connection) as two_rounds, time_machine.travel(after):
         html = client.get("/my-training/").content.decode()
 
     assert f"ออกแล้ว เลขที่ {certificate.number}" in html
@@ -114,7 +125,8 @@ def test_my_training_shows_the_certificate_line_for_each_round(client, evidence,
         )
         enrol(user, round_)
     CompletionPolicyFactory(programme=policy.programme, title="วุฒิบัตรทั้งโครงการ")
-    with CaptureQueriesContext(connection) as four_rounds:
+    after = max(r.ends_at for r in policy.programme.rounds.all()) + datetime.timedelta(days=1)
+    with CaptureQueriesContext(connection) as four_rounds, time_machine.travel(after):
         html = client.get("/my-training/").content.decode()
     assert html.count("ยังขาด: ") == 3  # rounds 2-4
     assert "ผ่านเกณฑ์ครบแล้ว จะได้รับวุฒิบัตรเร็ว ๆ นี้" in html  # the programme's line

@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+import time_machine
 from wagtail import hooks
 
 from certificates.services import issue_certificate, revoke_certificate
@@ -49,9 +52,13 @@ def test_my_training_programme_card_explains_the_programme_certificate(evidence)
     evidence.attend(user, rounds[0])
 
     [item] = programme_items(user, programme)
+    assert item.tone == "info"  # before the training is over: neutral
+    assert "ผ่านการอบรมอย่างน้อย 3 ครั้ง" in " ".join(text for _met, text in item.lines)
+    assert item.url == "/my-certificates/"
+    with time_machine.travel(max(r.ends_at for r in rounds) + datetime.timedelta(days=1)):
+        [item] = programme_items(user, programme)
     assert item.tone == "missing"
     assert "ผ่านการอบรมอย่างน้อย 3 ครั้ง" in item.status
-    assert item.url == "/my-certificates/"
 
     for round_ in rounds[1:3]:
         evidence.attend(user, round_)

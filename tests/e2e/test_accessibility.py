@@ -51,7 +51,7 @@ def test_participant_pages_have_no_serious_accessibility_violations(
     live_server, phone_page, demo_site
 ):
     from accounts.models import User
-    from assessments.models import Quiz, QuizKind
+    from assessments.models import Quiz, QuizKind, SessionTiming
     from assessments.services import start_attempt, submit_attempt
     from courses.models import Round
     from courses.services import enrol_participant
@@ -59,6 +59,10 @@ def test_participant_pages_have_no_serious_accessibility_violations(
     participant = User.objects.get(email="participant@example.com")
     enrol_participant(user=participant, round_=Round.objects.get(number=1))
     pre, post = (Quiz.objects.get(kind=kind) for kind in (QuizKind.PRE_TEST, QuizKind.POST_TEST))
+    # The demo's round 1 is ahead: its post-test opens with the session; open it now to
+    # check the attempt page.
+    post.session_timing = SessionTiming.FREE
+    post.save()
     submitted = start_attempt(user=participant, quiz=pre)
     submit_attempt(user=participant, attempt_id=submitted.pk, answers={})
     running = start_attempt(user=participant, quiz=post)

@@ -69,9 +69,13 @@ def test_trainer_starts_participant_joins_and_gets_present_with_minutes(
     # The trainer starts the session from the console and lands in the meeting as MODERATOR.
     trainer_context = browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok")
     log_in(trainer_context, trainer, live_server.url)
-    meeting_page = trainer_context.new_page()
-    meeting_page.goto(f"{live_server.url}/live/{round_.pk}/console/")
-    meeting_page.get_by_role("button", name="เริ่ม / เข้าห้องในฐานะผู้ดำเนินการ").click()
+    console_page = trainer_context.new_page()
+    console_page.goto(f"{live_server.url}/live/{round_.pk}/console/")
+    # Start opens the room in a new tab; the console stays where it was.
+    with trainer_context.expect_page() as new_tab:
+        console_page.get_by_role("button", name="เริ่ม / เข้าห้องในฐานะผู้ดำเนินการ").click()
+    meeting_page = new_tab.value
+    expect(console_page).to_have_url(f"{live_server.url}/live/{round_.pk}/console/")
     expect(meeting_page).to_have_url(re.compile(re.escape(emulator.base_url) + "/html5client/"))
     expect(meeting_page.locator(".status")).to_have_text("คุณอยู่ในห้องประชุมแล้ว")
     expect(meeting_page.locator('[data-identifier="role"]')).to_contain_text("MODERATOR")
