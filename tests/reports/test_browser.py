@@ -23,6 +23,8 @@ def test_a_coordinator_reads_the_dashboards_on_a_phone(live_server, phone_page, 
         ),
     )
     log_in(phone_page, live_server.url, "coordinator@example.com", "demo-coordinator-2569")
+    # On a phone the site menu sits behind the "เมนู" button.
+    phone_page.get_by_role("button", name="เมนู").click()
     phone_page.click("text=รายงาน")
     phone_page.wait_for_url("**/reports/")
     for path in PAGES:
