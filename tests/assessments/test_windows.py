@@ -116,6 +116,8 @@ def test_a_programme_wide_post_test_follows_the_participants_last_round(round_, 
         programme=round_.programme,
         starts_at=STARTS + datetime.timedelta(days=14),
         ends_at=ENDS + datetime.timedelta(days=14),
+        registration_opens_at=BEFORE - datetime.timedelta(days=7),
+        registration_closes_at=STARTS + datetime.timedelta(days=14),
     )
     post = make_quiz(round_, QuizKind.POST_TEST, session_timing=SessionTiming.AUTO)
     post.round = None
