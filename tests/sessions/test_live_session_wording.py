@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from courses.models import Round
 from sessions import services
 from sessions.models import LiveSessionStatus
 from sessions.services.meetings import ROOM_NAME_LIMIT, room_name
@@ -18,8 +19,12 @@ def test_the_room_is_named_after_the_round_and_never_cut_mid_word():
     assert room_name(RoundFactory(number=1, title="เมืองสิ่งแวดล้อมยั่งยืน")) == (
         "ครั้งที่ 1: เมืองสิ่งแวดล้อมยั่งยืน"
     )
-    words = ["การจัดเก็บข้อมูลเมือง"] * 20  # 21 characters and a space each
-    long = room_name(RoundFactory(number=2, title=" ".join(words)))
+    # The longest title a round can have (255 characters) with "ครั้งที่ 2: " in front is
+    # over the limit: 11 words of 21 characters and a space each.
+    title = " ".join(["การจัดเก็บข้อมูลเมือง"] * 11)
+    assert len(title) <= Round._meta.get_field("title").max_length
+    assert len(f"ครั้งที่ 2: {title}") > ROOM_NAME_LIMIT
+    long = room_name(RoundFactory(number=2, title=title))
     assert len(long) <= ROOM_NAME_LIMIT
     assert long.endswith("การจัดเก็บข้อมูลเมือง…")
 
