@@ -14,7 +14,7 @@ Bulk issuance renders certificates in batches (``render_pdfs``): each certificat
 is laid out on its own, exactly as alone, then all the pages are written as one PDF (the
 fonts subset, the logos and signatures encoded once for the batch instead of once per
 certificate: about 40 % of the time of a certificate) and split into one PDF per
-certificate with pypdf.
+certificate with qpdf (pikepdf).
 """
 
 import atexit
@@ -152,26 +152,32 @@ def render_pdfs(htmls: Sequence[str]) -> list[bytes]:
 
 
 def _split(combined: bytes, documents) -> list[bytes]:
-    from pypdf import PdfReader, PdfWriter
+    """The combined PDF cut back into one PDF per document, with qpdf (pikepdf): a tenth
+    of the time pypdf took in Python (20 ms a certificate of the 200 ms)."""
+    import pikepdf
 
-    reader = PdfReader(io.BytesIO(combined))
     parts, first = [], 0
-    for document in documents:
-        writer = PdfWriter()
-        for index in range(first, first + len(document.pages)):
-            writer.add_page(reader.pages[index])
-        first += len(document.pages)
-        info = {
-            key: value for key, value in reader.metadata.items() if key not in ("/Title", "/Author")
+    with pikepdf.open(io.BytesIO(combined)) as source:
+        shared_info = {
+            key: value for key, value in source.docinfo.items() if key not in ("/Title", "/Author")
         }
-        if document.metadata.title:
-            info["/Title"] = document.metadata.title
-        if document.metadata.authors:
-            info["/Author"] = ", ".join(document.metadata.authors)
-        writer.add_metadata(info)
-        for label, (page, _x, _y), _children, _state in document.make_bookmark_tree():
-            writer.add_outline_item(title=label, page_number=page)
-        output = io.BytesIO()
-        writer.write(output)
-        parts.append(output.getvalue())
+        for document in documents:
+            count = len(document.pages)
+            with pikepdf.new() as part:
+                part.pages.extend(source.pages[first : first + count])
+                info = dict(shared_info)
+                if document.metadata.title:
+                    info["/Title"] = pikepdf.String(document.metadata.title)
+                if document.metadata.authors:
+                    info["/Author"] = pikepdf.String(", ".join(document.metadata.authors))
+                part.docinfo = part.make_indirect(pikepdf.Dictionary(info))
+                bookmarks = document.make_bookmark_tree()
+                if bookmarks:
+                    with part.open_outline() as outline:
+                        for label, (page, _x, _y), _children, _state in bookmarks:
+                            outline.root.append(pikepdf.OutlineItem(label, page))
+                output = io.BytesIO()
+                part.save(output)
+                parts.append(output.getvalue())
+            first += count
     return parts
