@@ -11,7 +11,12 @@ from tests.e2e.test_accessibility import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/reports/", "/reports/coverage/", "/reports/coverage/missing/"]
+PAGES = [
+    "/reports/",
+    "/reports/coverage/",
+    "/reports/coverage/missing/",
+    "/reports/coverage/not-attended/",
+]
 
 
 def test_a_coordinator_reads_the_dashboards_on_a_phone(live_server, phone_page, demo_site):
