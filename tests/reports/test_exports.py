@@ -122,6 +122,8 @@ def test_laos_that_held_seats_in_an_ended_round_but_nobody_attended(client, worl
         page = client.get("/reports/coverage/not-attended/").content.decode()
         assert "เทศบาลนครขอนแก่น" in page
         assert "043-222222" not in page  # Nong Ruea's cancelled place is not listed
+        # The round filter names rounds as the rest of the site does.
+        assert f"ครั้งที่ 1: {world.round_1.title}" in page
         # Trainers and participants are refused by the server, not just by a hidden link.
         for user in (world.trainer_1, world.participant):
             client.force_login(user)
