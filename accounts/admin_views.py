@@ -12,7 +12,6 @@ from wagtail.log_actions import log
 
 from core.downloads import spreadsheet_response
 from core.import_views import PreviewedImportMixin
-from core.imports import dataset_from_bytes
 
 from .models import Organisation
 from .resources import OrganisationResource
@@ -26,12 +25,7 @@ def check_can_import_organisations(user) -> None:
 
 
 def organisation_dataset(name: str, content: bytes):
-    return dataset_from_bytes(
-        content,
-        name,
-        aliases=OrganisationResource.HEADER_ALIASES,
-        required=OrganisationResource.REQUIRED_COLUMNS,
-    )
+    return OrganisationResource.read_file(name, content)
 
 
 class OrganisationImportView(PreviewedImportMixin, WagtailAdminTemplateMixin, FormView):
@@ -55,6 +49,9 @@ class OrganisationImportView(PreviewedImportMixin, WagtailAdminTemplateMixin, Fo
 
     def make_resource(self):
         return OrganisationResource()
+
+    def read_dataset(self, resource, name, content):
+        return organisation_dataset(name, content)
 
     def imported(self, report, name):
         log(

@@ -6,6 +6,9 @@ as preview and confirm. Database checks that would cost a query per row (uniquen
 check constraints) are done here against data loaded once, so 7,850 rows stay quick.
 """
 
+import functools
+import re
+
 import geothai
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -15,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from core.imports import RowProblem
+from core.imports import RowProblem, dataset_from_bytes
 from core.resources import ThaiCheckedResource
 
 from .models import LaoType, Organisation, User
@@ -55,6 +58,52 @@ def _lao_type_lookup() -> dict[str, str]:
     return lookup
 
 
+def _place_key(text) -> str:
+    """A place name as people type it, for comparing: spaces removed (Thai has none between
+    words of a name) and a leading "จังหวัด"/"จ." or "อำเภอ"/"อ."/"กิ่งอำเภอ"/"เขต" dropped
+    (geothai writes Bangkok's districts with "เขต", the others without "อำเภอ")."""
+    text = "".join(str(text or "").split())
+    return _PLACE_PREFIX.sub("", text)
+
+
+_PLACE_PREFIX = re.compile(r"^(?:จังหวัด|จ\.|กิ่งอำเภอ|อำเภอ|อ\.|เขต)")
+# What people write for Bangkok besides its name.
+_BANGKOK_ALIASES = {"กรุงเทพฯ": "10", "กรุงเทพ": "10", "กทม.": "10", "กทม": "10"}
+
+
+@functools.cache
+def _province_codes() -> dict[str, str]:
+    """Province code by name (Thai or English, normalised)."""
+    codes = dict(_BANGKOK_ALIASES)
+    for province in geothai.provinces():
+        codes[_place_key(province.name_th)] = province.code
+        codes[_place_key(province.name_en).lower()] = province.code
+    return codes
+
+
+@functools.cache
+def _district_codes() -> dict[tuple[str, str], str]:
+    """District code by (province code, name in Thai or English, normalised); a district's
+    name is unique within its province once the prefixes are dropped."""
+    codes = {}
+    for province in geothai.provinces():
+        for district in geothai.districts(province.code):
+            codes[province.code, _place_key(district.name_th)] = district.code
+            codes[province.code, _place_key(district.name_en).lower()] = district.code
+    return codes
+
+
+def province_code_for(name) -> str | None:
+    key = _place_key(name)
+    return _province_codes().get(key) or _province_codes().get(key.lower())
+
+
+def district_code_for(province_code: str, name) -> str | None:
+    key = _place_key(name)
+    codes = _district_codes()
+    return codes.get((province_code, key)) or codes.get((province_code, key.lower()))
+
+
 class CodeWidget(widgets.CharWidget):
     """Codes typed as numbers in Excel come back as 50 or 50.0: keep them as "50"."""
 
@@ -71,6 +120,11 @@ class LaoTypeWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         text = " ".join(str(value or "").split())
         return _lao_type_lookup().get(text.lower(), text)
+
+    def render(self, value, obj=None, **kwargs):
+        """DLA's abbreviation (อบต.), which the import reads back."""
+        aliases = LAO_TYPE_ALIASES.get(value)
+        return aliases[0] if aliases else (value or "")
 
 
 class OrganisationResource(ThaiCheckedResource):
@@ -94,7 +148,29 @@ class OrganisationResource(ThaiCheckedResource):
         attribute="district_name_th", column_name="district_name", readonly=True
     )
 
-    REQUIRED_COLUMNS = ["dla_code", "lao_type", "name_th", "province_code", "district_code"]
+    # DLA's own list has the LAO's code, name, type, and its province and district by name:
+    # a code or a name is enough for the province and the district.
+    REQUIRED_COLUMNS = [
+        "dla_code",
+        "lao_type",
+        "name_th",
+        ("province_code", "province_name"),
+        ("district_code", "district_name"),
+    ]
+    # The header of each column in the export (which is also the import's template), as
+    # DLA's list names them.
+    THAI_HEADERS = {
+        "dla_code": "รหัส อปท.",
+        "lao_type": "ประเภท",
+        "name_th": "ชื่อ อปท.",
+        "name_en": "ชื่อภาษาอังกฤษ",
+        "province_code": "รหัสจังหวัด",
+        "district_code": "รหัสอำเภอ",
+        "phone": "โทรศัพท์",
+        "email": "อีเมล",
+        "province_name": "จังหวัด",
+        "district_name": "อำเภอ",
+    }
     HEADER_ALIASES = {
         "รหัส อปท.": "dla_code",
         "รหัส อปท": "dla_code",
@@ -110,7 +186,11 @@ class OrganisationResource(ThaiCheckedResource):
         "โทรศัพท์": "phone",
         "อีเมล": "email",
         "จังหวัด": "province_name",
+        "ชื่อจังหวัด": "province_name",
         "อำเภอ": "district_name",
+        "อำเภอ/เขต": "district_name",
+        "เขต": "district_name",
+        "ชื่ออำเภอ": "district_name",
     }
     column_labels = {
         "dla_code": gettext_lazy("DLA code"),
@@ -122,6 +202,17 @@ class OrganisationResource(ThaiCheckedResource):
         "phone": gettext_lazy("phone"),
         "email": gettext_lazy("e-mail"),
     }
+
+    @classmethod
+    def read_file(cls, name: str, content: bytes):
+        """The uploaded file as the import's Dataset (``ImportFileError`` if unreadable)."""
+        return dataset_from_bytes(
+            content,
+            name,
+            aliases=cls.HEADER_ALIASES,
+            required=cls.REQUIRED_COLUMNS,
+            labels=cls.THAI_HEADERS,
+        )
 
     class Meta:
         model = Organisation
@@ -149,6 +240,29 @@ class OrganisationResource(ThaiCheckedResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.seen_codes: dict[str, int] = {}
+
+    def get_export_headers(self, selected_fields=None):
+        return [
+            self.THAI_HEADERS.get(field.column_name, field.column_name)
+            for field in self.get_export_fields(selected_fields)
+            if field
+        ]
+
+    def before_import(self, dataset, **kwargs):
+        # A file with names only (DLA's list) gets the code columns, filled row by row.
+        for column in ("province_code", "district_code"):
+            if column not in dataset.headers:
+                dataset.append_col([""] * len(dataset), header=column)
+        super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        """Codes from the names where the codes are missing."""
+        if not str(row.get("province_code") or "").strip() and row.get("province_name"):
+            row["province_code"] = province_code_for(row["province_name"]) or ""
+        province_code = CodeWidget().clean(row.get("province_code"))
+        if not str(row.get("district_code") or "").strip() and row.get("district_name"):
+            row["district_code"] = district_code_for(province_code, row["district_name"]) or ""
+        super().before_import_row(row, **kwargs)
 
     def get_bulk_update_fields(self):
         return [
@@ -182,13 +296,30 @@ class OrganisationResource(ThaiCheckedResource):
         if not (instance.name_th or "").strip():
             errors["name_th"] = [_("The Thai name of the LAO is missing.")]
         province = geothai.province(instance.province_code or "")
-        if province is None:
+        province_name = str(row.get("province_name") or "").strip()
+        district_name = str(row.get("district_name") or "").strip()
+        if province is None and not instance.province_code and province_name:
+            errors["province_code"] = [
+                _("Unknown province “%(name)s”. Write its name as in the list of provinces.")
+                % {"name": province_name}
+            ]
+        elif province is None and not instance.province_code:
+            errors["province_code"] = [_("The province is missing.")]
+        elif province is None:
             errors["province_code"] = [
                 _("Unknown province code “%(code)s” (DOPA codes have 2 digits, e.g. 50).")
                 % {"code": instance.province_code}
             ]
         district = geothai.district(instance.district_code or "")
-        if district is None:
+        if district is None and not instance.district_code and district_name:
+            if province is not None:
+                errors["district_code"] = [
+                    _("No district “%(name)s” in the province of %(province)s.")
+                    % {"name": district_name, "province": province.name_th}
+                ]
+        elif district is None and not instance.district_code:
+            errors["district_code"] = [_("The district is missing.")]
+        elif district is None:
             errors["district_code"] = [
                 _("Unknown district code “%(code)s” (DOPA codes have 4 digits, e.g. 5001).")
                 % {"code": instance.district_code}

@@ -108,7 +108,7 @@ def check_upload(uploaded) -> None:
         raise ImportFileError("too_large")
 
 
-def read_dataset(uploaded, *, aliases: dict[str, str], required: list[str]) -> tablib.Dataset:
+def read_dataset(uploaded, *, aliases: dict[str, str], required: list) -> tablib.Dataset:
     """The uploaded CSV or XLSX as a Dataset with the resource's column names."""
     check_upload(uploaded)
     name = (getattr(uploaded, "name", "") or "").lower()
@@ -117,7 +117,12 @@ def read_dataset(uploaded, *, aliases: dict[str, str], required: list[str]) -> t
 
 
 def dataset_from_bytes(
-    content: bytes, name: str, *, aliases: dict[str, str], required: list[str]
+    content: bytes,
+    name: str,
+    *,
+    aliases: dict[str, str],
+    required: list,
+    labels: dict[str, str] | None = None,
 ) -> tablib.Dataset:
     """The file as a Dataset with the resource's column names; ``ImportFileError`` if the
     file cannot be read or is over a limit (checked before the work it guards)."""
@@ -129,7 +134,7 @@ def dataset_from_bytes(
         dataset = _csv_dataset(content)
     else:
         raise ImportFileError("wrong_type")
-    return normalise_headers(dataset, aliases=aliases, required=required)
+    return normalise_headers(dataset, aliases=aliases, required=required, labels=labels)
 
 
 def _csv_dataset(content: bytes) -> tablib.Dataset:
@@ -212,8 +217,15 @@ def _sheet_dataset(sheet) -> tablib.Dataset:
 
 
 def normalise_headers(
-    dataset: tablib.Dataset, *, aliases: dict[str, str], required: list[str]
+    dataset: tablib.Dataset,
+    *,
+    aliases: dict[str, str],
+    required: list,
+    labels: dict[str, str] | None = None,
 ) -> tablib.Dataset:
+    """The headers as the resource's column names (by ``aliases``); ``required`` lists
+    column names, or pairs of names of which one is enough (``("province_code",
+    "province_name")``); a missing one is named by ``labels`` (the header people know)."""
     if not dataset.headers:
         raise ImportFileError("no_header")
     lookup = {_header_key(alias): column for alias, column in aliases.items()}
@@ -221,9 +233,19 @@ def normalise_headers(
     for header in dataset.headers:
         key = _header_key(str(header or ""))
         headers.append(lookup.get(key, key))
-    missing = [column for column in required if column not in headers]
+    missing = [
+        column for column in required if not any(name in headers for name in _alternatives(column))
+    ]
     if missing:
-        raise ImportFileError("missing_columns", params={"columns": ", ".join(missing)})
+        labels = labels or {}
+        names = [
+            _("%(one)s or %(other)s")
+            % {"one": labels.get(column[0], column[0]), "other": labels.get(column[1], column[1])}
+            if isinstance(column, tuple)
+            else labels.get(column, column)
+            for column in missing
+        ]
+        raise ImportFileError("missing_columns", params={"columns": ", ".join(names)})
     # Drop rows that are completely empty (Excel leaves them behind).
     normalised = tablib.Dataset(headers=headers)
     for row in dataset:
@@ -232,6 +254,11 @@ def normalise_headers(
     if not len(normalised):
         raise ImportFileError("no_data")
     return normalised
+
+
+def _alternatives(column: str | tuple[str, str]) -> tuple[str, ...]:
+    """A required column, or a pair of which either will do (a code or a name)."""
+    return column if isinstance(column, tuple) else (column,)
 
 
 def _header_key(header: str) -> str:

@@ -132,6 +132,11 @@ def active_enrolments():
     return Enrolment.objects.active()
 
 
+def seats_in_ended_rounds(now):
+    """Enrolments holding a seat in a round that had ended by ``now``."""
+    return Enrolment.objects.enrolled().filter(round__ends_at__lte=now)
+
+
 def seat_round_and_programme_ids(user) -> list[tuple[int, int]]:
     """(round id, programme id) of every round the person holds a seat in."""
     return list(

@@ -1,5 +1,6 @@
 import geothai
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LaoType
@@ -18,7 +19,8 @@ def district_name(code: str | None) -> str:
 
 class RoundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.programme.title} · {obj.title}"
+        # "ครั้งที่ 1: <title>", as the rest of the site names a round.
+        return gettext("Round %(number)s: %(title)s") % {"number": obj.number, "title": obj.title}
 
 
 class ReportFilterForm(forms.Form):

@@ -7,7 +7,7 @@ conditional aggregation, and the few hundred groups that come back are summed he
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
 from accounts import selectors as accounts_selectors
 from assessments.selectors import test_totals
@@ -198,4 +198,41 @@ def organisations_without_registration(scope: Scope, filters: dict):
         organisations_with_flags(scope, filters)
         .filter(has_registered=False)
         .order_by("province_code", "district_code", "name_th", "pk")
+    )
+
+
+def laos_enrolled_not_attended(scope: Scope, filters: dict, now):
+    """One row per (round, LAO) where an officer of the LAO held a seat in a round that
+    has ended and no officer of the LAO attended it (present or partly): one query.
+
+    Wait-listed and cancelled places do not count as enrolled; an officer excused or
+    marked absent did not attend. Rows are dicts with the round's number and title, the
+    LAO's code, name, type, province, district and contacts, and ``officers`` (how many of
+    its officers held a seat)."""
+    seats = narrower(scope, filters)(
+        courses_selectors.seats_in_ended_rounds(now), lao="user__organisation", round="round"
+    )
+    attended = sessions_selectors.attended_records().filter(
+        session__round=OuterRef("round"), user__organisation=OuterRef("user__organisation")
+    )
+    return (
+        seats.filter(user__organisation__isnull=False)
+        .annotate(lao_attended=Exists(attended))
+        .filter(lao_attended=False)
+        .order_by()
+        .values(
+            "round_id",
+            round_number=F("round__number"),
+            round_title=F("round__title"),
+            organisation_id=F("user__organisation_id"),
+            dla_code=F("user__organisation__dla_code"),
+            name=F("user__organisation__name_th"),
+            lao_type=F("user__organisation__lao_type"),
+            province_code=F("user__organisation__province_code"),
+            district_code=F("user__organisation__district_code"),
+            phone=F("user__organisation__phone"),
+            email=F("user__organisation__email"),
+        )
+        .annotate(officers=Count("pk"))
+        .order_by("round__programme_id", "round_number", "province_code", "district_code", "name")
     )

@@ -77,8 +77,15 @@ def lao_type_label(value) -> str:
     return str(LaoType(value).label) if value in LaoType.values else "—"
 
 
+def round_number_label(number: int) -> str:
+    """A round as the rest of the site names it: "ครั้งที่ 1"."""
+    return gettext("Round %(number)s") % {"number": number}
+
+
 def round_label(round_) -> str:
-    return round_.title
+    """The round column's text; the title has a column of its own, so a long title never
+    squeezes the tables or runs out of the chart."""
+    return round_number_label(round_.number)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -154,8 +161,18 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
         per_province = selectors.roll_up(cells, lambda key: (key[0], key[1]))
         per_type = selectors.roll_up(cells, lambda key: (key[0], key[2]))
 
+    # The programme's name is added only when the rounds of several programmes are shown.
+    several = len({round_.programme_id for round_ in rounds}) > 1
+    titles = {
+        round_.pk: f"{round_.programme.title} · {round_.title}" if several else round_.title
+        for round_ in rounds
+    }
     by_round_rows = [
-        {"round": round_label(round_), **_round_row(per_round.get(round_.pk, Counter()))}
+        {
+            "round": round_label(round_),
+            "title": titles[round_.pk],
+            **_round_row(per_round.get(round_.pk, Counter())),
+        }
         for round_ in rounds
     ]
     total = Counter()
@@ -164,7 +181,12 @@ def build_round_report(scope: Scope, filters: dict) -> RoundReport:
     by_round = Table(
         "rounds",
         _("Per round"),
-        [Column("round", _("Round"), "text"), *ROUND_COLUMNS, *TEST_COLUMNS],
+        [
+            Column("round", _("Round"), "text"),
+            Column("title", _("Round title"), "text"),
+            *ROUND_COLUMNS,
+            *TEST_COLUMNS,
+        ],
         by_round_rows,
         total={"round": _("Total"), **_round_row(total)},
     )
@@ -394,3 +416,39 @@ def missing_table(organisations) -> Table:
         for organisation in organisations
     ]
     return Table("missing", _("LAOs with nobody registered yet"), MISSING_COLUMNS, rows)
+
+
+NOT_ATTENDED_COLUMNS = [
+    Column("round", _("Round"), "text"),
+    Column("dla_code", _("DLA code"), "text"),
+    Column("name", _("LAO"), "text"),
+    Column("lao_type", _("LAO type"), "text"),
+    Column("province", _("Province"), "text"),
+    Column("district", _("District"), "text"),
+    Column("officers", _("Officers enrolled")),
+    Column("phone", _("Phone"), "text"),
+    Column("email", _("E-mail"), "text"),
+]
+
+
+def not_attended_table(rows) -> Table:
+    """The LAOs that held seats in a round that has ended but of which nobody attended."""
+    return Table(
+        "not_attended",
+        _("LAOs enrolled but absent"),
+        NOT_ATTENDED_COLUMNS,
+        [
+            {
+                "round": round_number_label(row["round_number"]),
+                "dla_code": row["dla_code"],
+                "name": row["name"],
+                "lao_type": lao_type_label(row["lao_type"]),
+                "province": province_name(row["province_code"]),
+                "district": district_name(row["district_code"]),
+                "officers": row["officers"],
+                "phone": row["phone"],
+                "email": row["email"],
+            }
+            for row in rows
+        ],
+    )

@@ -23,4 +23,14 @@ urlpatterns = [
         views.MissingLaoView.as_view(),
         name="missing_export",
     ),
+    path(
+        "reports/coverage/not-attended/",
+        views.NotAttendedLaoView.as_view(),
+        name="not_attended",
+    ),
+    path(
+        "reports/coverage/not-attended/export/<slug:table>.<str:fmt>",
+        views.NotAttendedLaoView.as_view(),
+        name="not_attended_export",
+    ),
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.downloads import SPREADSHEET_TYPES
@@ -19,7 +20,6 @@ class ReportView(LoginRequiredMixin, TemplateView):
 
     needs_coverage = False
     with_district = False
-    export_name = "report"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -49,7 +49,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             table = report_tables.get(table_key)
             if table is None:
                 raise Http404
-            return export_response(table, kwargs["fmt"], f"{self.export_name}-{table.key}")
+            return export_response(table, kwargs["fmt"], self.filters)
         query = request.GET.copy()
         query.pop("page", None)
         return self.render_to_response(
@@ -68,7 +68,6 @@ class ReportView(LoginRequiredMixin, TemplateView):
 
 class RoundReportView(ReportView):
     template_name = "reports/rounds.html"
-    export_name = "rounds"
 
     def build(self):
         self.report = tables.build_round_report(self.scope, self.filters)
@@ -82,7 +81,6 @@ class CoverageReportView(ReportView):
     template_name = "reports/coverage.html"
     needs_coverage = True
     with_district = True
-    export_name = "coverage"
 
     def build(self):
         self.report = tables.build_coverage_report(self.scope, self.filters)
@@ -98,7 +96,6 @@ class MissingLaoView(ReportView):
     template_name = "reports/missing.html"
     needs_coverage = True
     with_district = True
-    export_name = "missing-laos"
     page_size = 100
 
     def build(self):
@@ -108,6 +105,27 @@ class MissingLaoView(ReportView):
         self.page = Paginator(organisations, self.page_size).get_page(self.request.GET.get("page"))
         self.table = tables.missing_table(self.page.object_list)
         return {"missing": self.table}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(table=self.table, page=self.page, **kwargs)
+
+
+class NotAttendedLaoView(ReportView):
+    """The LAOs that held seats in a round that has ended but sent nobody who attended: for
+    DLA (the country) and coordinators (their province only, by the report's scope)."""
+
+    template_name = "reports/not_attended.html"
+    needs_coverage = True
+    with_district = True
+    page_size = 100
+
+    def build(self):
+        rows = selectors.laos_enrolled_not_attended(self.scope, self.filters, timezone.now())
+        if self.kwargs.get("table") is not None:
+            return {"not_attended": tables.not_attended_table(rows)}
+        self.page = Paginator(rows, self.page_size).get_page(self.request.GET.get("page"))
+        self.table = tables.not_attended_table(self.page.object_list)
+        return {"not_attended": self.table}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(table=self.table, page=self.page, **kwargs)

@@ -69,10 +69,7 @@ def check_server(
         if _version_tuple(version.bbb_version) < (2, 6):
             add(
                 WARN,
-                _(
-                    "BigBlueButton before 2.6 is not supported: upgrade to 2.7 or 3.0 "
-                    "(see docs/live-sessions.md)."
-                ),
+                _("BigBlueButton before 2.6 is not supported: upgrade to 2.7 or 3.0."),
             )
     elif not version.has_bbb_version:
         add(OK, _("API answers; no BigBlueButton version given (Scalelite or similar)."))

@@ -141,15 +141,20 @@ def test_export_round_trips_through_import(admin_client):
     response = admin_client.get("/admin/organisations/export/xlsx/")
     workbook = load_workbook(io.BytesIO(response.content))
     rows = list(workbook.active.values)
-    assert rows[0][:6] == (
-        "dla_code",
-        "lao_type",
-        "name_th",
-        "name_en",
-        "province_code",
-        "district_code",
+    assert rows[0] == (
+        "รหัส อปท.",
+        "ประเภท",
+        "ชื่อ อปท.",
+        "ชื่อภาษาอังกฤษ",
+        "รหัสจังหวัด",
+        "รหัสอำเภอ",
+        "โทรศัพท์",
+        "อีเมล",
+        "จังหวัด",
+        "อำเภอ",
     )
-    assert rows[1][0] == "5010101" and rows[1][-2] == "เชียงใหม่"
+    assert rows[1][:2] == ("5010101", "ทน.")
+    assert rows[1][-2:] == ("เชียงใหม่", "เมืองเชียงใหม่")
     csv_text = admin_client.get("/admin/organisations/export/csv/").content.decode("utf-8-sig")
     response = admin_client.post("/admin/organisations/import/", {"file": _csv(csv_text)})
     report = response.context["report"]
@@ -174,3 +179,101 @@ def test_the_management_command_checks_then_commits(tmp_path):
     path.write_text(HEADER + "1,อบต.,,,50,5004,,\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Nothing was saved"):
         call_command("import_lao_directory", str(path), "--commit", stderr=io.StringIO())
+
+
+# DLA's own list: the LAO's code, name and type, its province and district by name only.
+DLA_HEADER = ["ลำดับ", "รหัส อปท.", "ชื่อ อปท.", "ประเภท", "จังหวัด", "อำเภอ"]
+DLA_ROWS = [
+    [1, 5010101, "เทศบาลนครเชียงใหม่", "เทศบาลนคร", "เชียงใหม่", "เมืองเชียงใหม่"],
+    [2, 5040301, "องค์การบริหารส่วนตำบลเมืองนะ", "อบต.", "จังหวัดเชียงใหม่", "อำเภอเชียงดาว"],
+    [3, 1010101, "กรุงเทพมหานคร", "พิเศษ", "กรุงเทพมหานคร", "พระนคร"],  # เขตพระนคร
+    [4, 4040201, "องค์การบริหารส่วนตำบลหนองเรือ", "อบต.", "ขอนแก่น", "อ. หนองเรือ"],
+]
+
+
+def _dla_xlsx(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(DLA_HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _dla_csv(rows) -> str:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(DLA_HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_dlas_own_list_imports_with_districts_matched_by_name(admin_client, fmt):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if fmt == "csv":
+        upload = _csv(_dla_csv(DLA_ROWS))
+    else:
+        upload = SimpleUploadedFile("dla.xlsx", _dla_xlsx(DLA_ROWS))
+    response = admin_client.post("/admin/organisations/import/", {"file": upload})
+    report = response.context["report"]
+    assert (report.new, report.problems) == (4, [])
+    admin_client.post("/admin/organisations/import/", {"token": response.context["token"]})
+    saved = {
+        organisation.dla_code: (
+            organisation.lao_type,
+            organisation.province_code,
+            organisation.district_code,
+        )
+        for organisation in Organisation.objects.all()
+    }
+    assert saved == {
+        "5010101": (LaoType.CITY_MUNICIPALITY, "50", "5001"),
+        "5040301": (LaoType.SAO, "50", "5004"),
+        "1010101": (LaoType.SPECIAL, "10", "1001"),
+        "4040201": (LaoType.SAO, "40", "4004"),
+    }
+
+
+def test_a_bad_row_in_dlas_list_is_named_in_thai_and_nothing_is_saved(admin_client):
+    rows = [
+        *DLA_ROWS,
+        [5, 5099901, "อบต.ผิดอำเภอ", "อบต.", "เชียงใหม่", "หนองเรือ"],  # line 6: Khon Kaen's
+        [6, 9999901, "อบต.ไม่มีจังหวัด", "อบต.", "นครไม่มีจริง", "เมือง"],  # line 7
+        [7, 5099902, "อบต.ไม่มีอำเภอ", "อบต.", "เชียงใหม่", ""],  # line 8
+    ]
+    response = admin_client.post("/admin/organisations/import/", {"file": _csv(_dla_csv(rows))})
+    report = response.context["report"]
+    messages = {problem.line: " ".join(problem.messages) for problem in report.problems}
+    assert sorted(messages) == [6, 7, 8]
+    assert "ไม่พบอำเภอ “หนองเรือ” ในจังหวัดเชียงใหม่" in messages[6]
+    assert "ไม่พบจังหวัด “นครไม่มีจริง”" in messages[7]
+    assert "ไม่ได้ระบุอำเภอ" in messages[8]
+    assert response.context["token"] == ""
+    # Forced through the command, it saves nothing either.
+    from accounts.admin_views import organisation_dataset
+    from accounts.resources import OrganisationResource
+    from core.imports import run_import
+
+    dataset = organisation_dataset("dla.csv", _dla_csv(rows).encode())
+    assert run_import(OrganisationResource(), dataset, dry_run=False).has_errors
+    assert not Organisation.objects.exists()
+
+
+def test_a_list_without_province_or_district_columns_names_them_in_thai(admin_client):
+    text = "รหัส อปท.,ชื่อ อปท.,ประเภท\n5010101,เทศบาลนครเชียงใหม่,ทน.\n"
+    response = admin_client.post("/admin/organisations/import/", {"file": _csv(text)})
+    html = response.content.decode()
+    assert "รหัสจังหวัด หรือ จังหวัด" in html
+    assert "รหัสอำเภอ หรือ อำเภอ" in html
+
+
+def test_the_import_page_explains_the_columns_without_pointing_to_docs(admin_client):
+    html = admin_client.get("/admin/organisations/import/").content.decode()
+    assert "docs/" not in html
+    assert "รหัส อปท." in html

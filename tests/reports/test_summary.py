@@ -22,7 +22,7 @@ from tests.assessments.factories import make_quiz
 from tests.factories import UserFactory
 
 from .conftest import enrol, take_test
-from .test_dashboards import by_first_column, csv_rows
+from .test_dashboards import csv_rows, per_round
 
 BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
 DUMMY_TASKS = {
@@ -36,16 +36,16 @@ DUMMY_TASKS = {
 
 def dla_rounds(client, world) -> dict[str, list[str]]:
     client.force_login(world.admin)
-    return by_first_column(csv_rows(client.get("/reports/export/rounds.csv")))
+    return per_round(csv_rows(client.get("/reports/export/rounds.csv")))
 
 
 def coordinator_rounds(client, world) -> dict[str, list[str]]:
     client.force_login(world.coordinator)
-    return by_first_column(csv_rows(client.get("/reports/export/rounds.csv")))
+    return per_round(csv_rows(client.get("/reports/export/rounds.csv")))
 
 
 def enrolled(rows, round_) -> int:
-    return int(rows[round_.title][0])
+    return int(rows[f"ครั้งที่ {round_.number}"][0])
 
 
 def test_the_summary_holds_the_same_cells_as_the_live_count(world):
