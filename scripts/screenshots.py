@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 WIDTH = 360
+HEIGHT = 740
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -111,6 +112,8 @@ def _save_png(data: bytes, path: Path) -> None:
         path.write_bytes(data)
         return
     image = Image.open(io.BytesIO(data))
+    if image.width > WIDTH:  # a page without a viewport tag lays out at 980 px: its top left
+        image = image.crop((0, 0, WIDTH, min(image.height, HEIGHT)))
     image = image.convert("P", palette=Image.Palette.ADAPTIVE, colors=128)
     image.save(path, optimize=True)
 
@@ -141,7 +144,7 @@ def take(base: str, screens: list[Screen], ids: dict[str, int]) -> list[Path]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         for screen in screens:
             context = browser.new_context(
-                viewport={"width": WIDTH, "height": 740},
+                viewport={"width": WIDTH, "height": HEIGHT},
                 device_scale_factor=1,
                 is_mobile=True,
                 has_touch=True,
