@@ -1,6 +1,7 @@
 """scripts/screenshots.py: every screen it takes names a URL that exists (no browser here)."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
 def load_script():
     spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
