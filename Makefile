@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run prod test lint format messages translations system-deps venv clean certificate-sample
+.PHONY: run prod test lint format messages translations system-deps venv clean certificate-sample screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ certificate-sample: $(VENV)/.dev-installed messages
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo >/dev/null
 	$(PY) manage.py render_certificate_sample docs/certificate-sample.png
+
+# The screens issue 15 changed, at 360 px, into docs/screenshots/ (a throwaway demo database;
+# the app on SCREENSHOTS_PORT, default 8341).
+screenshots: $(VENV)/.dev-installed system-deps messages
+	$(PY) scripts/screenshots.py
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .

@@ -73,7 +73,8 @@ def _parse_versions(check: Checker, raw, where: str) -> list[FactorVersion]:
                 valid_from=valid_from,
                 valid_until=valid_until,
                 kgco2e_per_unit=factor if factor is not None else Decimal(0),
-                basis=version.get("basis", ""),
+                basis_en=version.get("basis", ""),
+                basis_th=version.get("basis_th", ""),
             )
         )
     if not versions:

@@ -156,7 +156,13 @@ class FactorVersion:
     valid_from: datetime.date | None
     valid_until: datetime.date | None
     kgco2e_per_unit: Decimal
-    basis: str
+    basis_en: str
+    basis_th: str = ""
+
+    @property
+    def basis(self) -> str:
+        """Where the factor comes from, in Thai on Thai pages (``basis_th`` in the file)."""
+        return (self.basis_th or self.basis_en) if thai() else self.basis_en
 
     def is_valid_on(self, day: datetime.date) -> bool:
         after_start = self.valid_from is None or self.valid_from <= day
