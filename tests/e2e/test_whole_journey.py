@@ -140,7 +140,7 @@ def test_whole_journey_from_the_circular_qr_to_a_verified_certificate(
     district = page.get_by_label("อำเภอ")
     expect(district.locator("option", has_text="เมืองเชียงใหม่")).to_have_count(1)
     district.select_option(label="เมืองเชียงใหม่")
-    lao = page.get_by_label("อปท. ของคุณ")
+    lao = page.get_by_label("อปท. ของท่าน")
     expect(lao.locator("option", has_text="เทศบาลนครเชียงใหม่")).to_have_count(1)
     lao.select_option(label="เทศบาลนครเชียงใหม่")
     page.get_by_label("คำนำหน้าชื่อ").select_option("นางสาว")
