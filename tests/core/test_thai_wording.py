@@ -110,3 +110,17 @@ def test_a_sar_field_names_its_unit_once():
 
     walk(json.loads(framework.read_text(encoding="utf-8")))
     assert repeated == []
+
+
+@pytest.mark.parametrize(
+    ("context", "msgid", "thai"),
+    [
+        ("verify button", "Check", "ตรวจสอบ"),
+        ("admin menu", "Questions", "คำถาม"),
+        (None, "Sign up", "สมัครสมาชิก"),
+    ],
+)
+def test_the_words_people_asked_for(context, msgid, thai):
+    entry = polib.pofile(str(CATALOGUE)).find(msgid, msgctxt=context)
+    assert entry is not None
+    assert entry.msgstr == thai

@@ -56,7 +56,7 @@ def test_qr_code_to_sign_up_consent_lao_verification_and_four_rounds(
     consent.check()
     page.get_by_role("button", name="สมัครสมาชิก").last.click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ยืนยัน")
+    expect(page.get_by_role("heading", level=1)).to_have_text("กรุณาตรวจสอบอีเมลของท่าน")
     _fits_the_phone(page)
     user = User.objects.get(email="namfon@example.com")
     assert user.signup_src == "circular-1114"
@@ -120,6 +120,6 @@ def test_the_lao_picker_works_without_javascript(live_server, browser, demo_site
     _fill_person(page, "nojs@example.com")
     page.get_by_label(re.compile("ข้าพเจ้าได้อ่านประกาศความเป็นส่วนตัวแล้ว")).check()
     page.get_by_role("button", name="สมัครสมาชิก").last.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ยืนยัน")
+    expect(page.get_by_role("heading", level=1)).to_have_text("กรุณาตรวจสอบอีเมลของท่าน")
     assert User.objects.get(email="nojs@example.com").organisation.dla_code == "4040201"
     context.close()
