@@ -1,8 +1,14 @@
-"""allauth adapter: the sign-up form's profile and consents are saved with the account."""
+"""allauth adapter: the sign-up form's profile and consents are saved with the account,
+and allauth's e-mails are ours (templates/account/email/, in Thai, links on SITE_URL)."""
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .access import coordinated_province_code, is_dla_admin, is_trainer
@@ -29,6 +35,26 @@ class AccountAdapter(DefaultAccountAdapter):
         # could lock its owner out everywhere with five wrong passwords; per address alone,
         # one address could try every account. The per-address limit ("…/ip") still holds.
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's e-mails in Thai, naming the site by ``SITE_URL``'s host and linking to it.
+
+        allauth builds links from the request (127.0.0.1 behind a proxy, or whatever
+        Host the browser sent) and names the site from the Sites framework; a participant
+        must see the address DLA's circular gives.
+        """
+        host = site_host()
+        context = {
+            **{
+                key: on_site(value) if key.endswith("_url") and isinstance(value, str) else value
+                for key, value in context.items()
+            },
+            "current_site": SimpleNamespace(name=host, domain=host),
+            "site_url": settings.SITE_URL,
+            "site_host": host,
+        }
+        with translation.override("th"):
+            super().send_mail(template_prefix, email, context)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -64,3 +90,16 @@ def landing_url(user) -> str | None:
     if coordinated_province_code(user):
         return reverse("reports:coverage")
     return reverse("cms:my_training")
+
+
+def site_host() -> str:
+    """The host of ``SITE_URL`` (with its port, if any): the site's name in e-mails."""
+    return urlsplit(settings.SITE_URL).netloc
+
+
+def on_site(url: str) -> str:
+    """``url`` moved onto ``SITE_URL`` (same path, query and fragment)."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    path += f"#{parts.fragment}" if parts.fragment else ""
+    return settings.SITE_URL + path

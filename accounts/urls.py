@@ -8,6 +8,9 @@ urlpatterns = [
     path("lao/districts/", views.DistrictOptionsView.as_view(), name="district_options"),
     path("lao/organisations/", views.OrganisationOptionsView.as_view(), name="lao_options"),
     path("lao/search/", views.OrganisationSearchView.as_view(), name="lao_search"),
+    path(
+        "verify-email/resend/", views.ResendVerificationView.as_view(), name="resend_verification"
+    ),
     path("privacy-notice/", views.PrivacyNoticeView.as_view(), name="privacy_notice"),
     path("me/profile/", views.ProfileView.as_view(), name="profile"),
     path("me/privacy/", views.PrivacyView.as_view(), name="privacy"),

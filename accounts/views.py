@@ -43,6 +43,7 @@ from .services import (
     update_profile,
     withdraw_consent,
 )
+from .verification import resend_verification_email
 
 SEARCH_LIMIT = 15
 
@@ -343,3 +344,32 @@ class NominatedTemplateView(LoginRequiredMixin, View):
             filename="nominated-participants.xlsx",
             content_type=XLSX_TYPE,
         )
+
+
+class ResendVerificationView(View):
+    """The button on "check your e-mail": the confirmation link, sent again."""
+
+    def post(self, request):
+        email = request.POST.get("email", "")
+        outcome = resend_verification_email(request, email)
+        if outcome == "sent":
+            # allauth adds its own "confirmation sent" message; nothing more to say.
+            pass
+        elif outcome == "wait":
+            messages.info(
+                request,
+                _(
+                    "We sent the link to %(email)s only a moment ago. It still works: look in "
+                    "your inbox and junk mail folder, or ask again in 3 minutes."
+                )
+                % {"email": email},
+            )
+        elif outcome == "verified":
+            messages.info(request, _("This e-mail address is already confirmed. Please log in."))
+            return redirect("account_login")
+        else:
+            messages.error(
+                request,
+                _("No account waits for a confirmation of this e-mail address. Sign up first."),
+            )
+        return redirect("account_email_verification_sent")

@@ -1,5 +1,6 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
@@ -124,7 +125,7 @@ class QuizViewSet(ManagedViewSet):
 class QuestionViewSet(ManagedViewSet):
     model = Question
     icon = "help"
-    menu_label = _("Questions")
+    menu_label = pgettext_lazy("admin menu", "Questions")
     index_view_class = QuestionIndexView
     list_display = ["text", "quiz", "position", "kind", "points"]
     list_filter = ["kind"]

@@ -35,7 +35,7 @@ def seed_programme(trainers=(), *, has_history=lambda round_: False) -> Programm
         defaults={
             "title": (
                 "โครงการอบรมเสริมศักยภาพเครือข่ายขับเคลื่อนเมืองสิ่งแวดล้อมยั่งยืน "
-                "และจัดเก็บข้อมูลสู่เมืองคาร์บอนต่ำ ผ่านระบบออนไลน์ ครั้งที่ ๑ - ๔"
+                "และจัดเก็บข้อมูลสู่เมืองคาร์บอนต่ำ ผ่านระบบออนไลน์ ครั้งที่ 1 - 4"
             ),
             "title_en": (
                 "Online training for the sustainable environmental city network "

@@ -58,7 +58,12 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ESC Training <no-reply@esc-training.local>")
+# Every e-mail comes from a name a participant recognises. A DEFAULT_FROM_EMAIL in the
+# environment that is a bare address gets this name; one with its own name keeps it.
+DEFAULT_FROM_NAME = env("DEFAULT_FROM_NAME", "โครงการเมืองสิ่งแวดล้อมยั่งยืน กรมส่งเสริมการปกครองท้องถิ่น")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@esc-training.local")
+if "<" not in DEFAULT_FROM_EMAIL:
+    DEFAULT_FROM_EMAIL = f"{DEFAULT_FROM_NAME} <{DEFAULT_FROM_EMAIL}>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Certificates: PDFs kept outside MEDIA_ROOT (no public URL); the public verify page
@@ -255,6 +260,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# A changed or newly set password, a changed or removed e-mail address: the owner is told
+# by e-mail (templates/account/email/, our own Thai; accounts.adapter sends them in Thai
+# with SITE_URL's links).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Sign-up takes the profile, the LAO and the PDPA consent on the same page (accounts.forms).
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"

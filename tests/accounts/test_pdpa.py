@@ -126,7 +126,7 @@ def test_deleting_my_account_erases_personal_data_and_keeps_anonymous_counts(cli
     enrol_participant(user=waiting, round_=round_)
     client.force_login(user)
     response = client.post("/me/delete/", {"confirm": "wrong@example.com"})
-    assert "ไม่ใช่อีเมลของบัญชีคุณ" in response.content.decode()
+    assert "ไม่ใช่อีเมลของบัญชีท่าน" in response.content.decode()
     assert User.objects.get(pk=user.pk).erased_at is None
 
     response = client.post("/me/delete/", {"confirm": user.email.upper()})
@@ -134,7 +134,7 @@ def test_deleting_my_account_erases_personal_data_and_keeps_anonymous_counts(cli
     from django.contrib.messages import get_messages
 
     [message] = get_messages(response.wsgi_request)
-    assert "ลบบัญชีและข้อมูลส่วนบุคคลของคุณแล้ว" in str(message)
+    assert "ลบบัญชีและข้อมูลส่วนบุคคลของท่านแล้ว" in str(message)
     erased = User.objects.get(pk=user.pk)
     assert erased.erased_at is not None
     assert (erased.prefix, erased.first_name, erased.last_name) == ("", "", "")
@@ -169,7 +169,7 @@ def test_staff_accounts_are_not_deleted_from_the_self_service_page():
 
 def test_the_privacy_notice_page_names_the_controller_rights_and_version(client):
     html = client.get("/privacy-notice/").content.decode()
-    for expected in ("ผู้ควบคุมข้อมูลส่วนบุคคล", "ฐานทางกฎหมาย", "ระยะเวลาเก็บรักษา", "สิทธิของคุณ", "2569-1"):
+    for expected in ("ผู้ควบคุมข้อมูลส่วนบุคคล", "ฐานทางกฎหมาย", "ระยะเวลาเก็บรักษา", "สิทธิของท่าน", "2569-1"):
         assert expected in html
 
 

@@ -26,7 +26,7 @@ def test_the_demo_participant_sees_the_tests_due_and_the_trainer_the_report(clie
     enrol_participant(user=participant, round_=Round.objects.get(number=1))
     client.force_login(participant)
     html = client.get("/my-training/").content.decode()
-    assert "แบบทดสอบก่อนการอบรม ครั้งที่ ๑" in html
+    assert "แบบทดสอบก่อนการอบรม ครั้งที่ 1" in html
     assert "ยังไม่ได้ทำ" in html
     pre = Quiz.objects.get(kind=QuizKind.PRE_TEST)
     assert client.post(f"/tests/{pre.pk}/start/").status_code == 302

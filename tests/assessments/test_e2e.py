@@ -65,7 +65,7 @@ def test_a_participant_takes_the_pre_test_on_a_phone_and_resumes_after_a_reload(
     page.get_by_role("button", name="ส่งคำตอบ").click()
 
     expect(page.get_by_role("heading", name="ผลการทดสอบ")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"คะแนนของคุณ: 3 จาก 4"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"คะแนนของท่าน: 3 จาก 4"))).to_be_visible()
     expect(page.get_by_text("75%")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert Attempt.objects.get().percent == 75

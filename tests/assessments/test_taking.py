@@ -177,7 +177,7 @@ def test_result_page_in_thai_shows_what_the_quiz_allows(client, round_, particip
     )
     client.force_login(participant)
     html = client.get(f"/tests/attempts/{attempt.pk}/result/").content.decode()
-    assert "คะแนนของคุณ: 1 จาก 1" in html
+    assert "คะแนนของท่าน: 1 จาก 1" in html
     assert "ผ่าน" in html
     assert "เพราะเป็นข้อมูลพื้นฐานของเมือง" in html
     quiz.review = Review.SCORE
@@ -279,7 +279,7 @@ def test_starting_beyond_the_attempts_allowed_is_refused(client, round_, partici
     submit_attempt(user=participant, attempt_id=attempt.pk, answers={})
     client.force_login(participant)
     response = client.post(f"/tests/{quiz.pk}/start/", follow=True)
-    assert "คุณทำแบบทดสอบนี้ครบจำนวนครั้งที่กำหนดแล้ว" in response.content.decode()
+    assert "ท่านทำแบบทดสอบนี้ครบจำนวนครั้งที่กำหนดแล้ว" in response.content.decode()
     assert Attempt.objects.count() == 1
 
 
@@ -343,5 +343,5 @@ def test_the_plain_form_after_the_deadline_says_so_in_thai_and_shows_the_result(
         )
     html = response.content.decode()
     assert "หมดเวลาทำแบบทดสอบแล้ว คำตอบที่ให้หลังหมดเวลาจะไม่ถูกนับ" in html
-    assert "คะแนนของคุณ: 0 จาก 2" in html
+    assert "คะแนนของท่าน: 0 จาก 2" in html
     assert not Answer.objects.filter(attempt=attempt, credit__gt=0).exists()

@@ -60,9 +60,9 @@ def test_readiness_is_shown_when_something_is_missing(client):
     user = UserFactory(organisation=None)
     client.force_login(user)
     html = client.get("/my-training/").content.decode()
-    assert "ยืนยันอีเมลของคุณ" in html
-    assert "กรอกข้อมูลของคุณให้ครบ" in html
+    assert "ยืนยันอีเมลของท่าน" in html
+    assert "กรอกข้อมูลของท่านให้ครบ" in html
     assert "ให้ความยินยอมในการประมวลผลข้อมูลส่วนบุคคล" in html
     enrol_participant(user=user, round_=_round(1, NOW + datetime.timedelta(days=3)), now=NOW)
     html = client.get("/my-training/").content.decode()
-    assert "ยืนยันอีเมลของคุณ" in html
+    assert "ยืนยันอีเมลของท่าน" in html

@@ -153,7 +153,7 @@ def test_a_cancelled_participant_may_enrol_again_and_joins_the_end_of_the_queue(
     [
         ("email", "กรุณายืนยันอีเมลก่อน"),
         ("consent", "กรุณาให้ความยินยอม"),
-        ("lao", "กรุณากรอกข้อมูลของคุณให้ครบก่อน"),
+        ("lao", "กรุณากรอกข้อมูลของท่านให้ครบก่อน"),
     ],
 )
 def test_enrolment_waits_for_a_confirmed_email_consent_and_lao(client, programme, missing, message):
@@ -188,7 +188,7 @@ def test_cancelling_frees_the_seat_for_the_next_person_who_is_told_by_email(
         enrol_participant(user=waiting, round_=first)
     mail.outbox.clear()
     client.force_login(holders[0])
-    assert "ที่นั่งของคุณจะส่งต่อ" in client.get(f"/enrolments/{seats[0].pk}/cancel/").content.decode()
+    assert "ที่นั่งของท่านจะส่งต่อ" in client.get(f"/enrolments/{seats[0].pk}/cancel/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/enrolments/{seats[0].pk}/cancel/")
     assert Enrolment.objects.get(user=waiting).status == EnrolmentStatus.ENROLLED

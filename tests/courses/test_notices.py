@@ -57,7 +57,7 @@ def test_confirmation_is_thai_html_and_text_with_an_ics_per_round_in_bangkok_tim
     assert message.to == [user.email]
     assert message.subject == "ยืนยันการลงทะเบียนอบรมออนไลน์"
     assert "เรียน นางสาวสมศรี ใจดี" in message.body
-    assert "2 ธันวาคม พ.ศ. 2569 09:00–12:00 น." in message.body
+    assert "๒ ธันวาคม พ.ศ. ๒๕๖๙ ๐๙:๐๐–๑๒:๐๐ น." in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert '<a href="http://testserver/p/' in html
@@ -86,8 +86,8 @@ def test_a_full_round_sends_a_wait_list_notice_with_the_place_in_the_queue(
         enrol_participant(user=late, round_=round_)
     message = mail.outbox[-1]
     assert message.to == [late.email]
-    assert message.subject == "คุณอยู่ในรายชื่อสำรองของการอบรมออนไลน์"
-    assert "รายชื่อสำรอง ลำดับที่ 2" in message.body
+    assert message.subject == "ท่านอยู่ในรายชื่อสำรองของการอบรมออนไลน์"
+    assert "รายชื่อสำรอง ลำดับที่ ๒" in message.body
     assert not message.attachments
 
 
@@ -130,7 +130,7 @@ def test_reminder_is_sent_once_and_not_after_cancelling_or_when_the_round_moved(
         )
         == 0
     )
-    assert mail.outbox[0].subject == "พรุ่งนี้: การอบรมออนไลน์ครั้งที่ 1"
+    assert mail.outbox[0].subject == "พรุ่งนี้: การอบรมออนไลน์ครั้งที่ ๑"
     # The round moved: the reminder scheduled for the old time does nothing.
     Round.objects.filter(pk=round_.pk).update(
         starts_at=round_.starts_at + datetime.timedelta(days=2),
@@ -204,10 +204,10 @@ def test_the_worker_sends_the_confirmation_then_reminders_a_day_and_an_hour_befo
         assert len(mail.outbox) == 1  # not yet
     with time_machine.travel(start - datetime.timedelta(hours=23), tick=False):
         _run_worker()
-        assert mail.outbox[-1].subject == "พรุ่งนี้: การอบรมออนไลน์ครั้งที่ 1"
+        assert mail.outbox[-1].subject == "พรุ่งนี้: การอบรมออนไลน์ครั้งที่ ๑"
     with time_machine.travel(start - datetime.timedelta(minutes=50), tick=False):
         _run_worker()
-        assert re.match(r"อีก ๑ ชั่วโมง: การอบรมออนไลน์ครั้งที่ 1 เวลา 09:00 น.", mail.outbox[-1].subject)
+        assert re.match(r"อีก ๑ ชั่วโมง: การอบรมออนไลน์ครั้งที่ ๑ เวลา ๐๙:๐๐ น.", mail.outbox[-1].subject)
         _run_worker()
     assert len(mail.outbox) == 3
 
@@ -271,7 +271,7 @@ def test_moving_a_round_in_the_admin_reschedules_the_reminders(
     assert len(mail.outbox) == 1
     with time_machine.travel(moved - datetime.timedelta(hours=23), tick=False):
         _run_worker()
-    assert mail.outbox[-1].subject == "พรุ่งนี้: การอบรมออนไลน์ครั้งที่ 1"
+    assert mail.outbox[-1].subject == "พรุ่งนี้: การอบรมออนไลน์ครั้งที่ ๑"
     assert len(mail.outbox) == 2
 
 
@@ -295,8 +295,23 @@ def test_an_enrolment_e_mail_sent_just_after_new_year_in_bangkok_shows_the_new_y
     ):
         enrol_participant(user=user, round_=round_)
     [message] = mail.outbox
-    assert "1 มกราคม พ.ศ. 2570 06:00–09:00 น." in message.body
-    assert "2569" not in message.body
+    assert "๑ มกราคม พ.ศ. ๒๕๗๐ ๐๖:๐๐–๐๙:๐๐ น." in message.body
+    assert "๒๕๖๙" not in message.body
     ics = message.attachments[0][1]
     ics = ics.decode() if isinstance(ics, bytes) else ics
     assert "DTSTART;TZID=Asia/Bangkok:20270101T060000" in ics
+
+
+def test_an_email_writes_every_number_in_thai_digits_as_a_letter_does(
+    django_capture_on_commit_callbacks,
+):
+    """docs/development.md, "Digits": e-mails are formal letters; links stay as they are."""
+    round_ = _round(number=2, title="การอบรมครั้งที่ 2: บัญชีก๊าซเรือนกระจก")
+    user = ReadyParticipantFactory(prefix="นาย", first_name="สมชาย", last_name="ใจดี")
+    with django_capture_on_commit_callbacks(execute=True):
+        enrol_participant(user=user, round_=round_)
+    [message] = mail.outbox
+    text = re.sub(r"https?://\S+", "", message.body)
+    assert "ครั้งที่ ๒: การอบรมครั้งที่ ๒: บัญชีก๊าซเรือนกระจก" in text
+    assert "๒ ธันวาคม พ.ศ. ๒๕๖๙" in text
+    assert re.findall(r"[0-9]", message.subject + text) == []

@@ -96,14 +96,14 @@ def test_the_demo_participant_links_line_enrols_and_joins_from_the_line_message(
     page.get_by_role("button", name="อนุญาต").click()
 
     expect(page).to_have_url(re.compile(r"/me/line/$"))
-    expect(page.get_by_role("heading", level=2)).to_have_text("เชื่อมบัญชี LINE ของคุณแล้ว")
+    expect(page.get_by_role("heading", level=2)).to_have_text("เชื่อมบัญชี LINE ของท่านแล้ว")
     expect(page.locator(".line-display-name")).to_have_text("น้ำฝน ใจดี")
-    expect(page.get_by_text("คุณได้รับการแจ้งเตือนการอบรมทาง LINE")).to_be_visible()
+    expect(page.get_by_text("ท่านได้รับการแจ้งเตือนการอบรมทาง LINE")).to_be_visible()
     link = LineLink.objects.get(user=participant)
     assert link.following and link.line_user_id.startswith("U")
     page.get_by_label("LINE เท่านั้น").check()
     page.get_by_role("button", name="บันทึก").click()
-    expect(page.get_by_text("บันทึกการเลือกของคุณแล้ว")).to_be_visible()
+    expect(page.get_by_text("บันทึกการเลือกของท่านแล้ว")).to_be_visible()
 
     # She enrols; the confirmation arrives in LINE.
     page.goto(f"{live_server.url}/enrol/{round_.programme.code}/")
@@ -112,7 +112,7 @@ def test_the_demo_participant_links_line_enrols_and_joins_from_the_line_message(
     expect(page).to_have_url(re.compile(r"/my-training/$"))
 
     page.goto(f"{line.url}/phone/{link.line_user_id}")
-    expect(page.locator(".bubble").first).to_contain_text("ยืนยันที่นั่งของคุณแล้ว")
+    expect(page.locator(".bubble").first).to_contain_text("ยืนยันที่นั่งของท่านแล้ว")
     expect(page.locator(".bubble").first).to_contain_text("พ.ศ.")
     expect(page.get_by_role("link", name="เพิ่มลงปฏิทิน")).to_have_attribute(
         "href", f"{live_server.url}/line/calendar/{round_.pk}.ics"

@@ -37,7 +37,7 @@ def test_qr_code_to_sign_up_consent_lao_verification_and_four_rounds(
 
     page.get_by_role("link", name="สมัครเข้าร่วมการอบรม").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("สมัครเข้าร่วมการอบรม")
-    expect(page.get_by_text("การใช้ข้อมูลส่วนบุคคลของคุณ (PDPA)")).to_be_visible()
+    expect(page.get_by_text("การใช้ข้อมูลส่วนบุคคลของท่าน (PDPA)")).to_be_visible()
     _fits_the_phone(page)
 
     # The LAO: province, then district (the lists fill in place), then the LAO.
@@ -46,7 +46,7 @@ def test_qr_code_to_sign_up_consent_lao_verification_and_four_rounds(
     district = page.get_by_label("อำเภอ")
     expect(district.locator("option", has_text="เมืองเชียงใหม่")).to_have_count(1)
     district.select_option(label="เมืองเชียงใหม่")
-    lao = page.get_by_label("อปท. ของคุณ")
+    lao = page.get_by_label("อปท. ของท่าน")
     expect(lao.locator("option", has_text="เทศบาลนครเชียงใหม่")).to_have_count(1)
     lao.select_option(label="เทศบาลนครเชียงใหม่")
 
@@ -56,7 +56,7 @@ def test_qr_code_to_sign_up_consent_lao_verification_and_four_rounds(
     consent.check()
     page.get_by_role("button", name="สมัครสมาชิก").last.click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ยืนยัน")
+    expect(page.get_by_role("heading", level=1)).to_have_text("กรุณาตรวจสอบอีเมลของท่าน")
     _fits_the_phone(page)
     user = User.objects.get(email="namfon@example.com")
     assert user.signup_src == "circular-1114"
@@ -99,7 +99,7 @@ def test_type_ahead_finds_the_lao_by_name(live_server, phone_page, demo_site):
     page.get_by_role("option", name=re.compile("องค์การบริหารส่วนตำบลหนองเรือ")).click()
     expect(page.get_by_label("จังหวัด")).to_have_value("40")
     expect(page.get_by_label("อำเภอ")).to_have_value("4004")
-    expect(page.get_by_label("อปท. ของคุณ").locator("option:checked")).to_have_text(
+    expect(page.get_by_label("อปท. ของท่าน").locator("option:checked")).to_have_text(
         "องค์การบริหารส่วนตำบลหนองเรือ"
     )
     _fits_the_phone(page)
@@ -116,10 +116,10 @@ def test_the_lao_picker_works_without_javascript(live_server, browser, demo_site
     page.get_by_role("button", name="แสดงรายชื่ออำเภอ").click()
     page.get_by_label("อำเภอ").select_option(label="หนองเรือ")
     page.get_by_role("button", name="แสดงรายชื่อ อปท.").click()
-    page.get_by_label("อปท. ของคุณ").select_option(label="องค์การบริหารส่วนตำบลหนองเรือ")
+    page.get_by_label("อปท. ของท่าน").select_option(label="องค์การบริหารส่วนตำบลหนองเรือ")
     _fill_person(page, "nojs@example.com")
     page.get_by_label(re.compile("ข้าพเจ้าได้อ่านประกาศความเป็นส่วนตัวแล้ว")).check()
     page.get_by_role("button", name="สมัครสมาชิก").last.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ยืนยัน")
+    expect(page.get_by_role("heading", level=1)).to_have_text("กรุณาตรวจสอบอีเมลของท่าน")
     assert User.objects.get(email="nojs@example.com").organisation.dla_code == "4040201"
     context.close()

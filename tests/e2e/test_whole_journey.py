@@ -140,7 +140,7 @@ def test_whole_journey_from_the_circular_qr_to_a_verified_certificate(
     district = page.get_by_label("อำเภอ")
     expect(district.locator("option", has_text="เมืองเชียงใหม่")).to_have_count(1)
     district.select_option(label="เมืองเชียงใหม่")
-    lao = page.get_by_label("อปท. ของคุณ")
+    lao = page.get_by_label("อปท. ของท่าน")
     expect(lao.locator("option", has_text="เทศบาลนครเชียงใหม่")).to_have_count(1)
     lao.select_option(label="เทศบาลนครเชียงใหม่")
     page.get_by_label("คำนำหน้าชื่อ").select_option("นางสาว")
@@ -153,7 +153,7 @@ def test_whole_journey_from_the_circular_qr_to_a_verified_certificate(
     page.get_by_label("รหัสผ่าน (อีกครั้ง)").fill(PASSWORD)
     page.get_by_label(re.compile("ข้าพเจ้าได้อ่านประกาศความเป็นส่วนตัวแล้ว")).check()
     page.get_by_role("button", name="สมัครสมาชิก").last.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ยืนยัน")
+    expect(page.get_by_role("heading", level=1)).to_have_text("กรุณาตรวจสอบอีเมลของท่าน")
     [message] = [m for m in mail.outbox if m.to == ["namfon@example.com"]]
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", message.body).group(1)
     page.goto(live_server.url + link)

@@ -47,7 +47,7 @@ def test_a_certificate_issued_then_revoked_is_told_in_line(
     with django_capture_on_commit_callbacks(execute=True):
         revoke_certificate(certificate=certificate, reason="ข้อมูลผิด", revoked_by=None)
     issued, revoked = line_emulator.messages(line_user_id)
-    assert "ออกวุฒิบัตรของคุณแล้ว" in issued["altText"]
+    assert "ออกวุฒิบัตรของท่านแล้ว" in issued["altText"]
     assert certificate.number in issued["altText"]
     verify = issued["contents"]["footer"]["contents"][1]["action"]["uri"]
     assert "/verify/" in verify

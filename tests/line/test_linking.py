@@ -54,7 +54,7 @@ def test_line_login_from_the_profile_links_the_account(
     assert SocialAccount.objects.get(user=user, provider="line").uid == link.line_user_id
     assert has_active_consent(user, ConsentPurpose.LINE)
     page = client.get("/me/line/").content.decode()
-    assert "เชื่อมบัญชี LINE ของคุณแล้ว" in page
+    assert "เชื่อมบัญชี LINE ของท่านแล้ว" in page
 
 
 def test_without_the_line_consent_nothing_is_linked(client, line_login_app):
