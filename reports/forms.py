@@ -18,7 +18,7 @@ def district_name(code: str | None) -> str:
 
 class RoundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.programme.title} · {obj.title}"
+        return f"{obj.programme.title} · {obj.numbered_title}"
 
 
 class ReportFilterForm(forms.Form):

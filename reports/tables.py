@@ -78,7 +78,7 @@ def lao_type_label(value) -> str:
 
 
 def round_label(round_) -> str:
-    return round_.title
+    return round_.numbered_title
 
 
 def share(part: int, whole: int) -> float | None:

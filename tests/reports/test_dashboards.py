@@ -23,8 +23,8 @@ def test_per_round_counts_enrolments_waiting_attendance_and_valid_certificates(c
     client.force_login(world.admin)
     rows = by_first_column(csv_rows(client.get("/reports/export/rounds.csv")))
     # enrolled, wait-listed, present, partial, absent, excused, attended, certified
-    assert rows[world.round_1.title][:8] == ["2", "1", "1", "1", "0", "0", "2", "1"]
-    assert rows[world.round_2.title][:8] == ["2", "0", "0", "0", "1", "1", "0", "0"]
+    assert rows[world.round_1.numbered_title][:8] == ["2", "1", "1", "1", "0", "0", "2", "1"]
+    assert rows[world.round_2.numbered_title][:8] == ["2", "0", "0", "0", "1", "1", "0", "0"]
     assert rows["รวม"][:8] == ["4", "1", "1", "1", "1", "1", "2", "1"]
 
 
@@ -38,18 +38,18 @@ def test_per_round_pre_and_post_test_averages_learning_gain_and_passes(client, w
         "ผ่านแบบทดสอบหลังเรียน",
     ]
     rows = by_first_column(rows)
-    assert rows[world.round_1.title][-4:] == ["37.50", "75.00", "37.50", "1"]
-    assert rows[world.round_2.title][-4:] == ["", "", "", "0"]
+    assert rows[world.round_1.numbered_title][-4:] == ["37.50", "75.00", "37.50", "1"]
+    assert rows[world.round_2.numbered_title][-4:] == ["", "", "", "0"]
     # Khon Kaen's coordinator: nobody of the province took round 1's tests.
     client.force_login(world.other_coordinator)
     rows = by_first_column(csv_rows(client.get("/reports/export/rounds.csv")))
-    assert rows[world.round_1.title][-4:] == ["", "", "", "0"]
+    assert rows[world.round_1.numbered_title][-4:] == ["", "", "", "0"]
     # Filtered to the LAO type of Chom Thong (nobody enrolled with a seat): no averages.
     client.force_login(world.admin)
     rows = by_first_column(
         csv_rows(client.get("/reports/export/rounds.csv", {"lao_type": "subdistrict_municipality"}))
     )
-    assert rows[world.round_1.title][-4:] == ["", "", "", "0"]
+    assert rows[world.round_1.numbered_title][-4:] == ["", "", "", "0"]
 
 
 def test_per_round_by_province_and_lao_type(client, world):
@@ -62,27 +62,82 @@ def test_per_round_by_province_and_lao_type(client, world):
         "ผ่านแบบทดสอบหลังเรียน",
     ]
     firsts = [row[:10] for row in rows]
-    assert [world.round_1.title, "เชียงใหม่", "2", "1", "1", "1", "0", "0", "2", "1"] in firsts
-    assert [world.round_2.title, "ขอนแก่น", "1", "0", "0", "0", "1", "1", "0", "0"] in firsts
-    assert [world.round_2.title, "เชียงใหม่", "1", "0", "0", "0", "0", "0", "0", "0"] in firsts
+    assert [
+        world.round_1.numbered_title,
+        "เชียงใหม่",
+        "2",
+        "1",
+        "1",
+        "1",
+        "0",
+        "0",
+        "2",
+        "1",
+    ] in firsts
+    assert [
+        world.round_2.numbered_title,
+        "ขอนแก่น",
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+        "1",
+        "0",
+        "0",
+    ] in firsts
+    assert [
+        world.round_2.numbered_title,
+        "เชียงใหม่",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+    ] in firsts
     tests = {tuple(row[:2]): row[-4:] for row in rows}
     # The round-1 test takers are all in Chiang Mai: the province has the round's figures.
-    assert tests[world.round_1.title, "เชียงใหม่"] == ["37.50", "75.00", "37.50", "1"]
-    assert tests[world.round_2.title, "ขอนแก่น"] == ["", "", "", "0"]
+    assert tests[world.round_1.numbered_title, "เชียงใหม่"] == ["37.50", "75.00", "37.50", "1"]
+    assert tests[world.round_2.numbered_title, "ขอนแก่น"] == ["", "", "", "0"]
     rows = csv_rows(client.get("/reports/export/rounds_by_lao_type.csv"))
     firsts = [row[:10] for row in rows]
-    assert [world.round_1.title, "เทศบาลนคร", "2", "0", "1", "1", "0", "0", "2", "1"] in firsts
-    assert [world.round_1.title, "เทศบาลตำบล", "0", "1", "0", "0", "0", "0", "0", "0"] in firsts
+    assert [
+        world.round_1.numbered_title,
+        "เทศบาลนคร",
+        "2",
+        "0",
+        "1",
+        "1",
+        "0",
+        "0",
+        "2",
+        "1",
+    ] in firsts
+    assert [
+        world.round_1.numbered_title,
+        "เทศบาลตำบล",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+    ] in firsts
     tests = {tuple(row[:2]): row[-4:] for row in rows}
-    assert tests[world.round_1.title, "เทศบาลนคร"] == ["37.50", "75.00", "37.50", "1"]
-    assert tests[world.round_1.title, "เทศบาลตำบล"] == ["", "", "", "0"]
+    assert tests[world.round_1.numbered_title, "เทศบาลนคร"] == ["37.50", "75.00", "37.50", "1"]
+    assert tests[world.round_1.numbered_title, "เทศบาลตำบล"] == ["", "", "", "0"]
 
 
 def test_a_coordinator_counts_only_their_provinces_participants(client, world):
     client.force_login(world.other_coordinator)
     rows = by_first_column(csv_rows(client.get("/reports/export/rounds.csv")))
-    assert rows[world.round_1.title][:8] == ["0", "0", "0", "0", "0", "0", "0", "0"]
-    assert rows[world.round_2.title][:8] == ["1", "0", "0", "0", "1", "1", "0", "0"]
+    assert rows[world.round_1.numbered_title][:8] == ["0", "0", "0", "0", "0", "0", "0", "0"]
+    assert rows[world.round_2.numbered_title][:8] == ["1", "0", "0", "0", "1", "1", "0", "0"]
 
 
 def test_coverage_by_province_counts_laos_with_registered_attended_and_certified_officers(
@@ -159,7 +214,7 @@ def test_a_bad_filter_shows_a_thai_message_and_the_unfiltered_report(client, wor
     assert response.status_code == 200
     page = response.content.decode()
     assert "เลือกตัวเลือกที่ถูกต้อง" in page
-    assert world.round_1.title in page
+    assert world.round_1.numbered_title in page
 
 
 def test_the_pages_show_charts_and_heat_table_without_inline_styles(client, world):

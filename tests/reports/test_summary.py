@@ -45,7 +45,7 @@ def coordinator_rounds(client, world) -> dict[str, list[str]]:
 
 
 def enrolled(rows, round_) -> int:
-    return int(rows[round_.title][0])
+    return int(rows[round_.numbered_title][0])
 
 
 def test_the_summary_holds_the_same_cells_as_the_live_count(world):
