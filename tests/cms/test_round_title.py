@@ -113,6 +113,8 @@ def test_every_place_shows_the_rounds_one_title(
     certificate = issue_certificate(policy=policy, user=participant, render=False).certificate
     verify = visible(client.get(f"/verify/{certificate.display_code}/").content.decode())
     assert NUMBERED in verify
+    english = visible(client.get(f"/en/verify/{certificate.display_code}/").content.decode())
+    assert f"Round 1: {TITLE_EN}" in english
 
 
 def test_english_pages_show_the_english_title_where_there_is_one(client, round_, pages):
