@@ -131,7 +131,8 @@ PRE_TEST = {
     "max_attempts": 1,
     "shuffle_choices": True,
     "pass_percent": 60,
-    "review": Review.SCORE,
+    # Which questions were right, not the answers: the post-test asks the same questions.
+    "review": Review.MARKS,
     "layout": Layout.ALL,
 }
 POST_TEST = {

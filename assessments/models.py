@@ -39,6 +39,9 @@ class Scoring(models.TextChoices):
 
 class Review(models.TextChoices):
     SCORE = "score", _("Score only")
+    # Per-question feedback that gives no answer away: for a pre-test whose questions come
+    # back in the post-test.
+    MARKS = "marks", _("Score and which questions were right (no correct answers)")
     ANSWERS = "answers", _("Score and correct answers")
     EXPLANATIONS = "explanations", _("Score, correct answers and explanations")
 
@@ -131,13 +134,22 @@ class Quiz(index.Indexed, ClusterableModel):
         max_digits=5,
         decimal_places=2,
         default=60,
+        help_text=_("Not used on a pre-test: it measures what participants knew before."),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     scoring = models.CharField(
         _("which attempt counts"), max_length=8, choices=Scoring.choices, default=Scoring.BEST
     )
     review = models.CharField(
-        _("shown after submitting"), max_length=16, choices=Review.choices, default=Review.SCORE
+        _("shown after submitting"),
+        max_length=16,
+        choices=Review.choices,
+        default=Review.SCORE,
+        help_text=_(
+            "Per-question feedback appears once the participant has used every attempt or the "
+            "test has closed. For a pre-test whose questions come back in the post-test, show "
+            "which questions were right without the correct answers."
+        ),
     )
     layout = models.CharField(_("layout"), max_length=8, choices=Layout.choices, default=Layout.ALL)
     required_before_join = models.BooleanField(

@@ -260,12 +260,29 @@ def attempt_questions(attempt: Attempt) -> list[dict]:
     return rows
 
 
+def unanswered_question_ids(attempt: Attempt) -> list[int]:
+    """The attempt's questions (in its order, deleted ones left out) with no choice saved
+    yet. Two queries."""
+    existing = set(
+        Question.objects.filter(pk__in=attempt.question_order).values_list("pk", flat=True)
+    )
+    answered = {
+        question_id
+        for question_id, choice_ids in Answer.objects.filter(attempt=attempt).values_list(
+            "question_id", "choice_ids"
+        )
+        if choice_ids
+    }
+    return [pk for pk in attempt.question_order if pk in existing and pk not in answered]
+
+
 def answers_revealed(attempt: Attempt, now=None) -> bool:
-    """Whether the result page may show the correct answers (and explanations) the quiz
-    offers: only once they can no longer help another attempt, i.e. the participant has
-    used every attempt or the quiz has closed."""
+    """Whether the result page may show the per-question feedback the quiz offers (which
+    questions were right, and the correct answers and explanations if it gives them): only
+    once it can no longer help another attempt, i.e. the participant has used every attempt
+    or the quiz has closed."""
     quiz = attempt.quiz
-    if quiz.review not in {Review.ANSWERS, Review.EXPLANATIONS}:
+    if quiz.review == Review.SCORE:
         return False
     if quiz.closes_at and (now or timezone.now()) > quiz.closes_at:
         return True

@@ -11,13 +11,19 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from core.thai import whole_number_or_none
 
 from .access import get_attempt_for_user, get_quiz_for_participant
 from .models import Attempt, Layout, Review
-from .selectors import answers_revealed, attempt_questions, pick_counted
+from .selectors import (
+    answers_revealed,
+    attempt_questions,
+    pick_counted,
+    unanswered_question_ids,
+)
 from .services import (
     AssessmentError,
     close_expired_attempt,
@@ -109,6 +115,11 @@ class AttemptView(LoginRequiredMixin, TemplateView):
         index = self.current_index(rows)
         shown = rows if index is None else [rows[index]]
         seconds_left = self.attempt.seconds_left()
+        unanswered = [row for row in rows if not row["answered"]]
+        progress_template = _("Answered %(answered)s of %(total)s") % {
+            "answered": "{answered}",
+            "total": len(rows),
+        }
         return super().get_context_data(
             attempt=self.attempt,
             quiz=self.attempt.quiz,
@@ -117,11 +128,28 @@ class AttemptView(LoginRequiredMixin, TemplateView):
             index=index,
             step=None if index is None else index + 1,
             total=len(rows),
-            answered=sum(1 for row in rows if row["answered"]),
+            answered=len(rows) - len(unanswered),
+            answered_ids=[row["question"].pk for row in rows if row["answered"]],
+            progress_template=progress_template,
+            unanswered=unanswered,
+            # After "submit" with questions left unanswered: ask before finalising.
+            confirming=bool(unanswered) and self.request.GET.get("confirm") == "1",
             seconds_left=seconds_left,
             time_left=clock(seconds_left),
             **kwargs,
         )
+
+    def unanswered_after_saving(self, answers) -> bool:
+        """Save the answers sent with "submit"; whether questions are still unanswered.
+        Past the deadline nobody is asked: the submission goes through as late."""
+        try:
+            if answers:
+                save_answers(user=self.request.user, attempt_id=self.attempt.pk, answers=answers)
+        except AssessmentError as error:
+            if error.code == "deadline_passed":
+                return False
+            raise
+        return bool(unanswered_question_ids(self.attempt))
 
     def post(self, request, pk):
         question_ids = []
@@ -133,6 +161,15 @@ class AttemptView(LoginRequiredMixin, TemplateView):
         action = request.POST.get("action", "save")
         url = reverse("assessments:attempt", args=[self.attempt.pk])
         try:
+            if (
+                action == "submit"
+                and request.POST.get("confirmed") != "1"
+                and self.unanswered_after_saving(answers)
+            ):
+                # Ask first (the page's script asks in a dialog; this is the same question
+                # on the page itself, without it).
+                step = whole_number_or_none(request.POST.get("q", ""))
+                return redirect(f"{url}?confirm=1" + (f"&q={step}" if step else ""))
             if action == "submit":
                 outcome = submit_attempt(
                     user=request.user, attempt_id=self.attempt.pk, answers=answers
@@ -197,6 +234,7 @@ class ResultView(LoginRequiredMixin, TemplateView):
             rows=rows,
             show_answers=show_answers,
             answers_later=not show_answers and quiz.review != Review.SCORE,
+            show_correct=quiz.review in {Review.ANSWERS, Review.EXPLANATIONS},
             show_explanations=quiz.review == Review.EXPLANATIONS,
             **kwargs,
         )

@@ -112,7 +112,6 @@ PROGRAMME = {
 ROUNDS = {
     1: {
         "th": (
-            "ครั้งที่ 1 เมืองสิ่งแวดล้อมยั่งยืน องค์ประกอบ 4 ด้านของ SAR และการจัดการขยะ",
             "<p>ทำความรู้จักเมืองสิ่งแวดล้อมยั่งยืน องค์ประกอบ 4 ด้าน (เมืองอยู่ดี คนมีสุข "
             "สิ่งแวดล้อมยั่งยืน และเมืองแห่งการเรียนรู้และการบริหารจัดการที่ดี) ความเชื่อมโยงกับ LPA "
             "การกรอกข้อมูลพื้นฐานของเมือง และตัวชี้วัดด้านขยะมูลฝอย</p>",
@@ -129,7 +128,6 @@ ROUNDS = {
             ],
         ),
         "en": (
-            "Round 1: Sustainable environmental cities, the four SAR components and waste",
             "<p>What a sustainable environmental city is, the four SAR components and their "
             "link to LPA, the city profile, and the waste indicators.</p>",
             [
@@ -147,7 +145,6 @@ ROUNDS = {
     },
     2: {
         "th": (
-            "ครั้งที่ 2 การจัดเก็บและบันทึกข้อมูลเมือง: น้ำ น้ำเสีย และพื้นที่สีเขียว",
             "<p>แหล่งข้อมูลและวิธีบันทึกข้อมูลน้ำประปา น้ำเสีย และพื้นที่สีเขียว พร้อมการแนบหลักฐานประกอบ</p>",
             [
                 (T(9, 0), T(9, 10), "ทบทวนครั้งที่ 1", "ทีมวิทยากร"),
@@ -162,7 +159,6 @@ ROUNDS = {
             ],
         ),
         "en": (
-            "Round 2: Collecting and entering city data: water, wastewater and green space",
             "<p>Where the figures for tap water, wastewater and green space come from, how to "
             "enter them, and the evidence to keep.</p>",
             [
@@ -180,7 +176,6 @@ ROUNDS = {
     },
     3: {
         "th": (
-            "ครั้งที่ 3 สู่เมืองคาร์บอนต่ำ: บัญชีก๊าซเรือนกระจกระดับเมือง",
             "<p>การจัดทำบัญชีก๊าซเรือนกระจก ขอบเขตที่ 1-3 การใช้ค่าการปล่อยก๊าซเรือนกระจก "
             "ขององค์การบริหารจัดการก๊าซเรือนกระจก (อบก.) และมาตรการลดก๊าซเรือนกระจกของท้องถิ่น</p>",
             [
@@ -195,7 +190,6 @@ ROUNDS = {
             ],
         ),
         "en": (
-            "Round 3: Towards a low-carbon city: the greenhouse-gas inventory",
             "<p>The city greenhouse-gas inventory, scopes 1 to 3, TGO emission factors and "
             "local measures to cut emissions.</p>",
             [
@@ -212,7 +206,6 @@ ROUNDS = {
     },
     4: {
         "th": (
-            "ครั้งที่ 4 การประเมินตนเองครบวงจร การอ่านผล และการวางแผนพัฒนาเมือง",
             "<p>ประเมินตนเองครบทุกองค์ประกอบ อ่านผลระดับการพัฒนาเมือง วางแผนพัฒนา "
             "และแลกเปลี่ยนประสบการณ์จากองค์กรปกครองส่วนท้องถิ่นที่ดำเนินการแล้ว</p>",
             [
@@ -237,7 +230,6 @@ ROUNDS = {
             ],
         ),
         "en": (
-            "Round 4: The complete self-assessment, reading the result and planning",
             "<p>A complete self-assessment, reading the city's level, planning, and experience "
             "from organisations that have done it.</p>",
             [
@@ -311,8 +303,8 @@ def _fill_programme(page, language):
 
 
 def _fill_round(page, language, number):
-    title, summary, agenda = ROUNDS[number][language]
-    page.title = title
+    summary, agenda = ROUNDS[number][language]
+    page.title = page.round.title_in(language)  # a round's title has one source: the round
     page.summary = summary
     page.agenda = _agenda(agenda)
     page.speakers = [

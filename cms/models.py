@@ -15,6 +15,7 @@ from .blocks import (
     MaterialBlock,
     SpeakerBlock,
 )
+from .forms import RoundPageForm
 
 
 class HomePage(Page):
@@ -131,6 +132,7 @@ class RoundPage(Page):
 
     parent_page_types = ["cms.ProgrammePage"]
     subpage_types: list[str] = []
+    base_form_class = RoundPageForm
 
     class Meta:
         verbose_name = _("round page")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +25,19 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.title
+
+    def title_in(self, language: str | None = None) -> str:
+        """The title in ``language`` (the active one by default): English where it exists."""
+        return _title_in(self.title, self.title_en, language)
+
+    @property
+    def display_title(self) -> str:
+        return self.title_in()
+
+
+def _title_in(title: str, title_en: str, language: str | None) -> str:
+    language = language or translation.get_language() or "th"
+    return title_en if language.startswith("en") and title_en else title
 
 
 class RoundQuerySet(models.QuerySet):
@@ -106,6 +119,26 @@ class Round(models.Model):
 
     def __str__(self):
         return self.title
+
+    # The one source of a round's title wherever it is shown (its CMS page, enrolment, my
+    # training, e-mails, reports, the live session): these two, never the page's own title.
+    def title_in(self, language: str | None = None) -> str:
+        """The title in ``language`` (the active one by default): English where it exists."""
+        return _title_in(self.title, self.title_en, language)
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language, beside a "ครั้งที่ n" of its own."""
+        return self.title_in()
+
+    @property
+    def numbered_title(self) -> str:
+        """ "ครั้งที่ 1: <title>" in the active language, where the number has no place
+        of its own (a line in an e-mail, a report's column, the room's name)."""
+        return _("Round %(number)s: %(title)s") % {
+            "number": self.number,
+            "title": self.display_title,
+        }
 
     def clean(self):
         errors = {}

@@ -52,7 +52,7 @@ def _round_context(enrolment: Enrolment) -> dict:
     round_ = enrolment.round
     return {
         "number": round_.number,
-        "title": round_.title,
+        "display_title": round_.display_title,
         "date": format_thai_date(round_.starts_at, "long", language="th"),
         "starts": format_thai_time(round_.starts_at),
         "starts_clock": timezone.localtime(round_.starts_at).strftime("%H:%M"),
@@ -72,7 +72,7 @@ def _calendar(enrolment: Enrolment) -> tuple[str, bytes, str]:
     ) % {"number": round_.number, "time": format_thai_time(round_.join_opens_at), "url": url}
     content = round_calendar(
         uid=f"esc-round-{round_.pk}-enrolment-{enrolment.pk}",
-        title=_("Round %(number)s: %(title)s") % {"number": round_.number, "title": round_.title},
+        title=round_.numbered_title,
         starts_at=round_.starts_at,
         ends_at=round_.ends_at,
         url=url,

@@ -90,7 +90,7 @@ def _when(round_) -> str:
 
 
 def _round_line(round_) -> str:
-    return _("Round %(number)s: %(title)s") % {"number": round_.number, "title": round_.title}
+    return round_.numbered_title
 
 
 def my_training_url() -> str:

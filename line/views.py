@@ -135,10 +135,7 @@ class RoundCalendarView(View):
     def get(self, request, round_id):
         round_ = get_object_or_404(Round.objects.select_related("programme"), pk=round_id)
         with translation.override("th"):
-            title = _("Round %(number)s: %(title)s") % {
-                "number": round_.number,
-                "title": round_.title,
-            }
+            title = round_.numbered_title
             content = round_calendar(
                 uid=f"esc-round-{round_.pk}",
                 title=title,

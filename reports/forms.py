@@ -1,6 +1,5 @@
 import geothai
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LaoType
@@ -20,7 +19,7 @@ def district_name(code: str | None) -> str:
 class RoundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         # "ครั้งที่ 1: <title>", as the rest of the site names a round.
-        return gettext("Round %(number)s: %(title)s") % {"number": obj.number, "title": obj.title}
+        return obj.numbered_title
 
 
 class ReportFilterForm(forms.Form):

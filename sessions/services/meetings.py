@@ -122,7 +122,7 @@ ROOM_NAME_LIMIT = 250
 def room_name(round_) -> str:
     """The room's name in BBB: "ครั้งที่ 1: <the round's title>", shortened at a space (never
     mid-word) with "…" if it is too long for BBB."""
-    name = str(_("Round %(number)s: %(title)s") % {"number": round_.number, "title": round_.title})
+    name = str(round_.numbered_title)
     if len(name) <= ROOM_NAME_LIMIT:
         return name
     cut = name[: ROOM_NAME_LIMIT - 1]

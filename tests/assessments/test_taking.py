@@ -345,3 +345,102 @@ def test_the_plain_form_after_the_deadline_says_so_in_thai_and_shows_the_result(
     assert "หมดเวลาทำแบบทดสอบแล้ว คำตอบที่ให้หลังหมดเวลาจะไม่ถูกนับ" in html
     assert "คะแนนของท่าน: 0 จาก 2" in html
     assert not Answer.objects.filter(attempt=attempt, credit__gt=0).exists()
+
+
+def test_submitting_with_unanswered_questions_asks_first_without_javascript(
+    client, round_, participant
+):
+    quiz = make_quiz(round_, questions=3)
+    attempt = start_attempt(user=participant, quiz=quiz)
+    first, second, third = questions_in_order(attempt)
+    client.force_login(participant)
+    url = f"/tests/attempts/{attempt.pk}/"
+    response = client.post(
+        url,
+        {
+            "shown": [first.pk, second.pk, third.pk],
+            f"q{first.pk}": correct_ids(first)[0],
+            "action": "submit",
+        },
+    )
+    assert response.url == f"{url}?confirm=1"
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.IN_PROGRESS  # not finalised
+    assert Answer.objects.get(attempt=attempt).question == first  # but the answer is kept
+    html = client.get(response.url).content.decode()
+    assert 'id="quiz-confirm"' in html  # the page's own section, not the script's dialog
+    assert "ส่งคำตอบทั้งที่ยังตอบไม่ครบหรือไม่" in html
+    assert "ยังไม่ได้ตอบ 2 ข้อ" in html
+    assert f'href="#question-{second.pk}">ข้อ 2</a>' in html
+    assert f'href="#question-{third.pk}">ข้อ 3</a>' in html
+    assert "ตอบแล้ว 1 จาก 3 ข้อ" in html
+    # The page without ?confirm=1 (or once every question is answered) does not ask.
+    assert 'id="quiz-confirm"' not in client.get(url).content.decode()
+
+    response = client.post(url, {"action": "submit", "confirmed": "1"})
+    assert response.url == f"{url}result/"
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.SUBMITTED
+    assert attempt.score == 1
+
+
+def test_one_question_per_screen_asks_until_every_question_is_answered(client, round_, participant):
+    quiz = make_quiz(round_, questions=2, layout=Layout.ONE)
+    attempt = start_attempt(user=participant, quiz=quiz)
+    first, second = questions_in_order(attempt)
+    save_answer(
+        user=participant, attempt_id=attempt.pk, question_id=first.pk, choice_ids=[]
+    )  # an answer cleared again counts as unanswered
+    client.force_login(participant)
+    url = f"/tests/attempts/{attempt.pk}/"
+    response = client.post(
+        url,
+        {"shown": [second.pk], f"q{second.pk}": wrong_ids(second)[0], "action": "submit", "q": 2},
+    )
+    assert response.url == f"{url}?confirm=1&q=2"
+    html = client.get(response.url).content.decode()
+    assert 'href="?q=1">ข้อ 1</a>' in html
+    client.post(
+        url, {"shown": [first.pk], f"q{first.pk}": correct_ids(first)[0], "action": "save", "q": 1}
+    )
+    response = client.post(url, {"action": "submit", "q": 2})
+    assert response.url == f"{url}result/"
+    attempt.refresh_from_db()
+    assert attempt.percent == 50
+
+
+def test_a_pre_test_shows_which_questions_were_right_without_the_answers_or_a_pass_mark(
+    client, round_, participant
+):
+    quiz = make_quiz(round_, QuizKind.PRE_TEST, questions=2, review=Review.MARKS)
+    attempt = start_attempt(user=participant, quiz=quiz)
+    first, second = questions_in_order(attempt)
+    first.explanation = "คำอธิบายที่ยังไม่ควรเห็น"
+    first.save()
+    submit_attempt(
+        user=participant,
+        attempt_id=attempt.pk,
+        answers={first.pk: correct_ids(first), second.pk: wrong_ids(second)[:1]},
+    )
+    client.force_login(participant)
+    html = client.get(f"/tests/attempts/{attempt.pk}/result/").content.decode()
+    assert "✓ ถูก" in html and "✗ ไม่ถูก" in html
+    wrong_choice = second.choices.get(pk=wrong_ids(second)[0]).text
+    correct_choice = second.choices.get(pk=correct_ids(second)[0]).text
+    assert wrong_choice in html  # the participant's own answer
+    assert correct_choice not in html  # the post-test asks it again: no answer given away
+    assert "คำอธิบายที่ยังไม่ควรเห็น" not in html
+    assert "เกณฑ์ผ่าน" not in html and "ไม่ผ่าน" not in html
+    quiz_page = client.get(f"/tests/{quiz.pk}/").content.decode()
+    assert "เกณฑ์ผ่าน" not in quiz_page
+    # The trainer's choice decides: score only shows no question.
+    quiz.review = Review.SCORE
+    quiz.save()
+    html = client.get(f"/tests/attempts/{attempt.pk}/result/").content.decode()
+    assert wrong_choice not in html and "✗ ไม่ถูก" not in html
+
+
+def test_a_post_test_page_shows_its_pass_mark(client, round_, participant):
+    quiz = make_quiz(round_, QuizKind.POST_TEST, questions=1, pass_percent=70)
+    client.force_login(participant)
+    assert "เกณฑ์ผ่าน" in client.get(f"/tests/{quiz.pk}/").content.decode()

@@ -114,8 +114,14 @@ def test_the_lao_picker_works_without_javascript(live_server, browser, demo_site
     expect(page.get_by_label("ค้นหาด้วยชื่อหรือรหัส อปท.")).to_be_hidden()
     page.get_by_label("จังหวัด").select_option(label="ขอนแก่น")
     page.get_by_role("button", name="แสดงรายชื่ออำเภอ").click()
+    # The page that comes back opens at the picker, not at the top of the form.
+    expect(page).to_have_url(re.compile(r"/accounts/signup/#lao-picker$"))
+    assert page.evaluate("window.scrollY") > 0
+    expect(page.get_by_label("อำเภอ")).to_be_in_viewport()
     page.get_by_label("อำเภอ").select_option(label="หนองเรือ")
     page.get_by_role("button", name="แสดงรายชื่อ อปท.").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/#lao-picker$"))
+    expect(page.get_by_label("อปท. ของท่าน")).to_be_in_viewport()
     page.get_by_label("อปท. ของท่าน").select_option(label="องค์การบริหารส่วนตำบลหนองเรือ")
     _fill_person(page, "nojs@example.com")
     page.get_by_label(re.compile("ข้าพเจ้าได้อ่านประกาศความเป็นส่วนตัวแล้ว")).check()

@@ -165,7 +165,7 @@ def test_a_bad_filter_shows_a_thai_message_and_the_unfiltered_report(client, wor
     assert response.status_code == 200
     page = response.content.decode()
     assert "เลือกตัวเลือกที่ถูกต้อง" in page
-    assert world.round_1.title in page
+    assert world.round_1.numbered_title in page
 
 
 def test_the_pages_show_charts_and_heat_table_without_inline_styles(client, world):

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 from wagtail import hooks
@@ -317,3 +318,17 @@ def test_people_sent_back_by_bbb_together_cost_one_getmeetinginfo(
     cache.clear()  # the brief cache is gone: the next one asks again
     client.get(join_path(live_round), {"errors": errors})
     assert bbb_emulator.state()["api_calls"].get("getMeetingInfo", 0) == before + 2
+
+
+def test_the_too_early_join_page_has_a_way_back(client, live_round, participant):
+    client.force_login(participant)
+    # Two days before the round: the room is not open yet.
+    with time_machine.travel(live_round.starts_at - datetime.timedelta(days=2), tick=False):
+        html = client.get(join_path(live_round)).content.decode()
+    assert "ห้องอบรมจะเปิดให้เข้า" in html
+    assert "เข้าห้องอบรม</button>" not in html
+    assert '<a class="button button--secondary" href="/my-training/">กลับไปที่การอบรมของฉัน</a>' in html
+    client.force_login(live_round.trainer)
+    with time_machine.travel(live_round.starts_at - datetime.timedelta(days=2), tick=False):
+        html = client.get(join_path(live_round)).content.decode()
+    assert 'href="/my-rounds/">การอบรมที่ฉันสอน</a>' in html
