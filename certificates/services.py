@@ -70,7 +70,11 @@ def _pinned_revision(template: CertificateTemplate | None):
     if template.latest_revision_id is None:
         template.save_revision(log_action=False)
     revision = template.latest_revision
-    pin_revision_images(revision)
+    # A bulk job reuses one template object (and so one revision object) for every
+    # certificate: ask the database about the pins once, not twice per certificate.
+    if not getattr(revision, "_images_pinned", False):
+        pin_revision_images(revision)
+        revision._images_pinned = True
     return revision
 
 

@@ -109,3 +109,28 @@ def test_a_batch_that_fails_is_rendered_one_by_one(certificates, monkeypatch, ca
     for certificate in Certificate.objects.all():
         with certificate.pdf.open("rb") as handle:
             assert certificate.number in pdf_text(handle.read())
+
+
+def test_the_certificates_own_browser_defaults_print_what_weasyprints_full_ones_print(
+    certificates,
+):
+    """certificates.pdf replaces WeasyPrint's HTML5 default sheet by the few rules a
+    certificate needs: the pages must not change by one pixel, whatever the names."""
+    from weasyprint import HTML
+
+    from certificates.pdf import _shared
+
+    shared = _shared()
+    for certificate in certificates:
+        html = issued_html(certificate)
+        ours = render_pdf(html)
+        full_defaults = (
+            HTML(string=html, url_fetcher=shared["fetcher"], base_url="file:///")
+            .render(stylesheets=[shared["stylesheet"]], font_config=shared["font_config"])
+            .write_pdf()
+        )
+        difference = ImageChops.difference(
+            page_images(ours)[0].convert("RGB"), page_images(full_defaults)[0].convert("RGB")
+        )
+        assert difference.getbbox() is None
+        assert pdf_text(ours) == pdf_text(full_defaults)
