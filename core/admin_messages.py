@@ -374,4 +374,8 @@ PACKAGE_MESSAGES = (
         "%(hostname)s is already configured as the default site. You must unset that before you can save this site as default."
     ),
     gettext_noop("Delete "),
+    gettext_noop("Is commenting action"),
+    gettext_noop("system"),
+    gettext_noop("Renamed from '%(old)s' to '%(new)s'"),
+    gettext_noop("Copied for translation from %(title)s (%(locale)s)"),
 )
