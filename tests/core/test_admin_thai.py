@@ -4,6 +4,7 @@ Thai (core/admin_messages.py lists the msgids), values in Thai, dates in the Bud
 import ast
 import datetime
 import glob
+import json
 import re
 from pathlib import Path
 
@@ -131,3 +132,23 @@ def test_table_values_read_in_thai_with_buddhist_era_dates_in_bangkok_time():
             Context({"when": moment})
         )
     assert 'data-w-tooltip-content-value="1 ม.ค. 2570 06:30 น."' in cell
+
+
+@pytest.mark.django_db
+def test_the_admin_scripts_strings_come_from_our_javascript_catalogue(client):
+    """Wagtail's sidebar and editor strings (djangojs) in our words: its Thai reads
+    "แผงควบคุม , หน้าจอที่ควบคุม" and "เซฟ,เก็บข้อมูล" and leaves most in English."""
+    ours = polib.pofile(str(CATALOGUE.with_name("djangojs.po")))
+    wagtail_js = polib.pofile(
+        str(WAGTAIL / "admin" / "locale" / "en" / "LC_MESSAGES" / "djangojs.po")
+    )
+    assert {entry.msgid for entry in wagtail_js} <= {entry.msgid for entry in ours}
+    script = client.get("/admin/jsi18n/", HTTP_ACCEPT_LANGUAGE="th").content.decode("utf-8")
+
+    def js(text):  # the catalogue is JSON with \\u escapes
+        return json.dumps(text)[1:-1]
+
+    assert js("แผงควบคุม") in script
+    assert js("หน้าจอที่ควบคุม") not in script
+    assert js("เซฟ") not in script
+    assert js("ย่อหรือขยายแถบเมนู") in script
