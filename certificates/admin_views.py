@@ -99,9 +99,9 @@ class PolicyEligibilityView(
         context.update(
             {
                 "policy": policy,
+                # Each condition in the providing app's words, never its stored parameters.
                 "conditions": [
-                    (condition, condition.get_kind_display())
-                    for condition in policy.conditions.all()
+                    (condition, condition.describe()) for condition in policy.conditions.all()
                 ],
                 "show": show,
                 "page": page,

@@ -385,7 +385,19 @@ class CompletionPolicy(ClusterableModel):
 
     def conditions_text(self) -> str:
         """The conditions in Thai words, for the admin's list of policies."""
-        return "; ".join(condition.describe() for condition in self.conditions.all())
+        return " · ".join(condition.describe() for condition in self.conditions.all())
+
+    def rounds_required_text(self) -> str:
+        """The admin's "rounds to complete" column: a number for a programme policy
+        ("all 4" when empty: every round), a dash for a round policy (its own round)."""
+        if self.round_id:
+            return "–"
+        if self.min_rounds:
+            return str(self.min_rounds)
+        total = getattr(self, "programme_round_count", None)
+        if total is None:
+            total = self.programme.rounds.count()
+        return _("All %(count)s") % {"count": total}
 
     @property
     def is_programme_policy(self) -> bool:

@@ -1,3 +1,4 @@
+from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,7 +13,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.personal_data import ACCOUNT_ERASURE_HOOK, PERSONAL_DATA_EXPORT_HOOK
 from config.admin_access import ScopedSnippetChooserViewSet, ScopedViewSetMixin
+from core.admin_display import ThaiInspectView
 from core.downloads import spreadsheet_response
+from core.thai import format_thai_datetime
 from courses.completion import TRAINED_MEMBERS_HOOK
 from courses.progress import MY_TRAINING_PROGRAMME_ITEMS_HOOK, MY_TRAINING_ROUND_ITEMS_HOOK
 
@@ -77,7 +80,12 @@ class CertificateTemplateViewSet(ScopedViewSetMixin, SnippetViewSet):
 
 class PolicyIndexView(IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().prefetch_related("conditions")
+        return (
+            super()
+            .get_base_queryset()
+            .prefetch_related("conditions")
+            .annotate(programme_round_count=Count("programme__rounds"))
+        )
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -103,7 +111,12 @@ class CompletionPolicyViewSet(ModelViewSet):
         "round",
         # Each condition in the providing app's words, not its stored parameters.
         Column("conditions_text", label=_("Conditions")),
-        "min_rounds",
+        Column(
+            "rounds_required_text",
+            label=_("Rounds to complete"),
+            sort_key="min_rounds",
+            classname="w-text-center",
+        ),
         "is_active",
     ]
     list_filter = ["programme", "is_active"]
@@ -179,12 +192,25 @@ class CertificateIndexView(IndexView):
         return buttons
 
 
+class CertificateInspectView(ThaiInspectView):
+    def get_template_revision_display_value(self):
+        # A revision reads "name" at 2026-12-02 07:48:04+00:00 (UTC, Christian Era).
+        revision = self.object.template_revision
+        if revision is None:
+            return "–"
+        return _("%(template)s, saved %(time)s") % {
+            "template": self.object.template,
+            "time": format_thai_datetime(revision.created_at),
+        }
+
+
 class CertificateViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = Certificate
     icon = "doc-full-inverse"
     menu_label = _("Issued certificates")
     index_view_class = CertificateIndexView
     inspect_view_enabled = True
+    inspect_view_class = CertificateInspectView
     add_to_reference_index = False  # thousands of rows that nothing references by content
     list_display = [
         "number",

@@ -122,7 +122,13 @@ class RoundPage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("round"),
+        FieldPanel(
+            "round",
+            help_text=_(
+                "The dates, seats and trainers are the round's: edit them with "
+                "“Round dates, seats and trainers” in this page's actions menu."
+            ),
+        ),
         FieldPanel("summary"),
         FieldPanel("agenda"),
         FieldPanel("speakers"),

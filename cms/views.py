@@ -20,7 +20,8 @@ from courses.models import Enrolment, EnrolmentStatus
 from courses.progress import programme_items, round_items
 from courses.timing import describe_time_until
 
-# Bumped when any page is published or unpublished, so cached pages go stale at once.
+# Bumped when any page is published or unpublished or a round is saved (``cms.apps``), so
+# cached pages go stale at once.
 PAGE_CACHE_GENERATION_KEY = "cms:page-generation"
 
 

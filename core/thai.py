@@ -18,6 +18,7 @@ builtin in settings so every template has them without ``{% load %}``:
     {{ round.starts_at|thai_date:"long" }}          2 ธันวาคม พ.ศ. 2569
     {{ round.starts_at|thai_date:"long"|thai_digits }}  ๒ ธันวาคม พ.ศ. ๒๕๖๙
     {{ round.starts_at|thai_datetime }}             2 ธ.ค. 2569 09:00 น.
+    {{ value|display_value }}                       ใช่ / ไม่ใช่ / – / a date as above
 
 Aware datetimes are shown in Asia/Bangkok (the current time zone), so an event at
 23:30 UTC on 31 December is already 1 January of the next Buddhist year. With
@@ -271,6 +272,29 @@ def format_thai_datetime(value: datetime.datetime | None, style: str = "short") 
     if value in (None, ""):
         return ""
     return f"{format_thai_date(value, style)} {format_thai_time(value)}"
+
+
+EMPTY_VALUE = "–"
+
+
+def display_value(value):
+    """A value in an admin table or detail view as people read it: ใช่/ไม่ใช่ for booleans,
+    "–" for nothing, Buddhist-Era dates in Bangkok time; anything else unchanged."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return EMPTY_VALUE
+    if isinstance(value, bool):
+        return translation.gettext("Yes") if value else translation.gettext("No")
+    if isinstance(value, datetime.datetime):
+        return format_thai_datetime(value)
+    if isinstance(value, datetime.date):
+        return format_thai_date(value)
+    return value
+
+
+@register.filter(name="display_value")
+def display_value_filter(value):
+    """``{{ value|display_value }}``: see ``display_value`` (the admin's table cells)."""
+    return display_value(value)
 
 
 @register.filter(name="thai_date")

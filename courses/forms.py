@@ -54,3 +54,9 @@ class QRCodeForm(forms.Form):
             "e.g. circular-1114 or poster-chiangmai."
         ),
     )
+
+
+def trainer_label(user) -> str:
+    """A row of the round's trainer picker: the Thai name and the e-mail, both searchable."""
+    name = user.full_name_th
+    return f"{name} · {user.email}" if name else user.email

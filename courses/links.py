@@ -14,6 +14,10 @@ from core.thai import arabic_digits
 
 SRC_MAX_LENGTH = 64
 
+# The round's edit view in the admin shows buttons other apps give for the round (cms: its
+# web page). Called as ``hook(round_)``; returns Wagtail ``Button``s (may be none).
+ROUND_ADMIN_BUTTONS_HOOK = "round_admin_buttons"
+
 
 def clean_src(value: str | None) -> str:
     """A QR source tag as stored: ASCII letters, digits, ``-`` and ``_`` only, at most 64."""

@@ -1,11 +1,10 @@
-from django import forms
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
@@ -18,11 +17,18 @@ from accounts.personal_data import (
     CONSENT_WITHDRAWN_HOOK,
     PERSONAL_DATA_EXPORT_HOOK,
 )
+from core.widgets import SearchableCheckboxSelectMultiple
 
 from .admin_views import QRCodeView, QRDownloadView, RoundQRCodeView, RoundQRDownloadView
+from .forms import trainer_label
+from .links import ROUND_ADMIN_BUTTONS_HOOK, round_path
 from .models import Programme, Round
 from .personal_data import enrolment_personal_data, notice_personal_data
-from .services import cancel_upcoming_enrolments, schedule_round_reminders
+from .services import (
+    announce_round_changed,
+    cancel_upcoming_enrolments,
+    schedule_round_reminders,
+)
 
 
 def _qr_menu_item(viewset_name, instance):
@@ -67,6 +73,25 @@ class ProgrammeEditView(QRHeaderMixin, EditView):
 class RoundEditView(QRHeaderMixin, EditView):
     qr_viewset_name = "rounds"
 
+    @cached_property
+    def header_more_buttons(self):
+        # The round's web page, both to read and to edit (cms gives the edit link).
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Public page"),
+                url=round_path(self.object),
+                icon_name="link-external",
+                priority=16,
+                attrs={"target": "_blank", "rel": "noopener"},
+            ),
+            *(
+                button
+                for hook in hooks.get_hooks(ROUND_ADMIN_BUTTONS_HOOK)
+                for button in hook(self.object)
+            ),
+        ]
+
     def save_instance(self):
         starts_at_before = Round.objects.filter(pk=self.object.pk).values_list(
             "starts_at", flat=True
@@ -75,6 +100,14 @@ class RoundEditView(QRHeaderMixin, EditView):
         if instance.starts_at != starts_at_before:
             # Reminders follow the round: the old ones find the start changed and skip.
             schedule_round_reminders(round_=instance)
+        announce_round_changed(round_=instance)
+        return instance
+
+
+class RoundCreateView(CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        announce_round_changed(round_=instance)
         return instance
 
 
@@ -111,6 +144,7 @@ class RoundViewSet(ModelViewSet):
     menu_label = _("Rounds")
     index_view_class = RoundIndexView
     edit_view_class = RoundEditView
+    add_view_class = RoundCreateView
     list_display = ["title", "programme", "number", "starts_at", "capacity"]
     list_filter = ["programme"]
     search_fields = ["title"]
@@ -136,8 +170,8 @@ class RoundViewSet(ModelViewSet):
         ),
         FieldPanel(
             "trainers",
-            widget=forms.CheckboxSelectMultiple,
-            help_text=_("Only accounts with the trainer role are listed."),
+            widget=SearchableCheckboxSelectMultiple(label_for=trainer_label),
+            help_text=_("Active accounts with the trainer role only; type a name or an e-mail."),
         ),
     ]
 

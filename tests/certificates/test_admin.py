@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -313,3 +314,51 @@ def test_the_admin_shows_and_edits_a_condition_in_the_providing_apps_words(
     assert response.status_code == 302, response.content.decode()[:3000]
     condition.refresh_from_db()
     assert condition.params == {"min_minutes": 150}
+
+
+def test_policy_pages_say_conditions_in_words_and_fill_the_rounds_column(
+    client, admin_user, evidence, policy
+):
+    programme_policy = CompletionPolicyFactory(
+        programme=policy.programme, round=None, title="เกณฑ์ทั้งโครงการ", min_rounds=None
+    )
+    PolicyConditionFactory(policy=programme_policy, kind="attendance", min_percent=75)
+    RoundFactory(programme=policy.programme, number=2)
+    client.force_login(admin_user)
+
+    listing = client.get("/admin/certificate_policies/").content.decode()
+    assert "เข้าร่วมการอบรมอย่างน้อยร้อยละ 80" in listing
+    assert "ทุกครั้ง (2 ครั้ง)" in listing  # empty min_rounds: every round of the programme
+    cells = [" ".join(cell.split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", listing, re.S)]
+    assert not {"True", "False", "None", ""} & set(cells)
+    assert "ใช่" in cells  # the active column
+    assert "–" in cells  # the round policy's rounds to complete
+
+    for page in (policy, programme_policy):
+        html = client.get(f"/admin/certificate_policies/eligibility/{page.pk}/").content.decode()
+        assert "min_percent" not in html
+        assert "{&#x27;" not in html and "{'" not in html
+    eligibility = client.get(
+        f"/admin/certificate_policies/eligibility/{programme_policy.pk}/"
+    ).content.decode()
+    assert "เข้าร่วมการอบรมอย่างน้อยร้อยละ 75" in eligibility
+
+
+def test_issued_certificates_show_their_times_in_bangkok_and_the_buddhist_era(
+    client, admin_user, evidence, policy, time_machine
+):
+    import datetime
+
+    [user] = participants(evidence, policy, 1)
+    # 23:30 UTC on 31 December 2026 is already 1 January 2570 in Bangkok.
+    time_machine.move_to(datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC), tick=False)
+    certificate = issue_certificate(policy=policy, user=user, render=False).certificate
+    client.force_login(admin_user)
+
+    detail = client.get(f"/admin/certificates_issued/inspect/{certificate.pk}/").content.decode()
+    assert "1 ม.ค. 2570 06:30 น." in detail
+    values = " ".join(re.findall(r"<dd[^>]*>(.*?)</dd>", detail, re.S))
+    assert not re.search(r"\b20[0-9][0-9]\b", values)  # no Christian-Era year, no UTC time
+    listing = client.get("/admin/certificates_issued/").content.decode()
+    # The listing says "x ago" and gives the exact time, in the Buddhist Era, on hover.
+    assert 'data-w-tooltip-content-value="1 ม.ค. 2570 06:30 น."' in listing

@@ -80,6 +80,24 @@ def test_the_trainer_picker_lists_trainers_only(admin_client, round_):
     assert list(round_.trainers.all()) == [trainer]
 
 
+def test_the_trainer_picker_is_searchable_and_lists_active_trainers_by_name_and_e_mail(
+    admin_client, round_
+):
+    UserFactory(
+        role=Role.TRAINER, first_name="สมหญิง", last_name="ผู้สอน", email="somying@example.org"
+    )
+    UserFactory(role=Role.TRAINER, first_name="สมปอง", last_name="ลาออก", is_active=False)
+    with translation.override("th"):
+        page = admin_client.get(f"/admin/rounds/edit/{round_.pk}/").content.decode()
+    # Each row reads "name · e-mail", so typing either finds it; a former trainer is gone.
+    assert "สมหญิง ผู้สอน · somying@example.org" in page
+    assert "สมปอง" not in page
+    assert "data-searchable-checkboxes" in page
+    assert 'type="search"' in page
+    assert "js/searchable_checkboxes.js" in page
+    assert "ค้นหาด้วยชื่อหรืออีเมล" in page
+
+
 def test_a_buddhist_era_year_typed_in_the_round_form_is_refused_in_thai(admin_client, round_):
     with translation.override("th"):
         response = admin_client.post(
