@@ -49,6 +49,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 key: on_site(value) if key.endswith("_url") and isinstance(value, str) else value
                 for key, value in context.items()
             },
+            # allauth writes "Unspecified" when the browser sent no User-Agent.
+            **(
+                {"user_agent": _("not sent by the browser")}
+                if context.get("user_agent") in ("", "Unspecified")
+                else {}
+            ),
             "current_site": SimpleNamespace(name=host, domain=host),
             "site_url": settings.SITE_URL,
             "site_host": host,
