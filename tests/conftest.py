@@ -133,14 +133,37 @@ def _restore_migrated_data(request, django_db_blocker):
         {"live_server", "transactional_db"} & set(request.fixturenames)
     )
     if not transactional:
+        yield
         return
     data = request.getfixturevalue("migrated_data")
+    _restore_if_flushed(data, django_db_blocker)
+    request.node.stash[_MIGRATED_DATA] = data
+    yield
+
+
+_MIGRATED_DATA = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    """After a transactional test has flushed the database (its fixtures all torn down), put
+    the migrations' rows back at once: a plain test may follow on this worker, and found
+    no groups, locales or root page when xdist sent it after one."""
+    yield
+    data = item.stash.get(_MIGRATED_DATA, None)
+    if data is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        _restore_if_flushed(data, item.config.stash[blocking_manager_key])
+
+
+def _restore_if_flushed(data: str, django_db_blocker) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from wagtail.models import Locale
 
     with django_db_blocker.unblock():
-        if not Locale.objects.exists():  # flushed by an earlier transactional test
+        if not Locale.objects.exists():  # flushed by a transactional test
             call_command(
                 "flush",
                 interactive=False,
