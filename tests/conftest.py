@@ -145,13 +145,14 @@ _MIGRATED_DATA = pytest.StashKey[str]()
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item):
+def pytest_runtest_teardown(item, nextitem):
     """After a transactional test has flushed the database (its fixtures all torn down), put
     the migrations' rows back at once: a plain test may follow on this worker, and found
-    no groups, locales or root page when xdist sent it after one."""
+    no groups, locales or root page when xdist sent it after one. After the session's last
+    test the test database itself is gone (torn down with it): nothing to put back."""
     yield
     data = item.stash.get(_MIGRATED_DATA, None)
-    if data is not None:
+    if data is not None and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         _restore_if_flushed(data, item.config.stash[blocking_manager_key])
