@@ -4,12 +4,18 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from certificates.models import Certificate, IssuanceJob, ItemStatus
+from certificates import services
+from certificates.models import Certificate, IssuanceJob, IssuanceJobItem, ItemStatus
 from certificates.rendering import facts_for
 from certificates.services import (
+    RENDER_BATCH,
     CertificateError,
+    _issue_next_items,
     issue_certificate,
     reissue_certificate,
     resume_issuance_job,
@@ -182,6 +188,91 @@ def test_bulk_issuance_counts_errors_and_goes_on(evidence, round_policy):
     assert (job.done_count, job.error_count) == (0, 3)
     assert set(job.items.values_list("error", flat=True)) == {"เกณฑ์การผ่านการอบรมนี้ยังไม่เปิดใช้งาน"}
     assert not Certificate.objects.filter(user__in=users).exists()
+
+
+def _issue_one_batch(policy, users):
+    """A job for ``users`` and its first batch claimed and issued; the queries it took."""
+    job = IssuanceJob.objects.create(policy=policy, total=len(users))
+    IssuanceJobItem.objects.bulk_create(IssuanceJobItem(job=job, user=user) for user in users)
+    job = IssuanceJob.objects.select_related("policy__template", "policy__template_en").get(
+        pk=job.pk
+    )
+    with CaptureQueriesContext(connection) as queries:
+        items = _issue_next_items(job, RENDER_BATCH)
+    return items, len(queries)
+
+
+def test_a_bulk_batch_is_issued_in_the_same_few_queries_whatever_its_size(round_policy):
+    """A batch takes the number sequence once and inserts its certificates and their audit
+    entries in one statement each: the queries do not grow with the batch (one
+    certificate at a time took about fifteen each)."""
+    round_policy.conditions.all().delete()
+    first = UserFactory.create_batch(2)  # pins the template's images, finds content types
+    small = UserFactory.create_batch(3)
+    large = UserFactory.create_batch(12)
+    for user in first + small + large:
+        enrol(user, round_policy.round)
+
+    _issue_one_batch(round_policy, first)
+    _items, small_queries = _issue_one_batch(round_policy, small)
+    items, large_queries = _issue_one_batch(round_policy, large)
+
+    assert large_queries == small_queries <= 16
+    assert [item.status for item in items] == [ItemStatus.ISSUED] * len(large)
+    numbers = [item.certificate.number for item in items]  # in the job's order, no gap
+    assert numbers == [f"ESC-{numbers[0][4:8]}-{n:06d}" for n in range(6, 6 + len(large))]
+    entries = ModelLogEntry.objects.filter(action="esc.certificates.issue")
+    assert sorted(entries.values_list("object_id", flat=True)) == sorted(
+        str(c.pk) for c in Certificate.objects.all()
+    )
+    entry = entries.get(object_id=str(items[0].certificate.pk))
+    assert entry.data == {"number": numbers[0], "user_id": large[0].pk}
+    assert entry.label == str(items[0].certificate)
+
+
+def test_a_bulk_batch_keeps_what_one_at_a_time_did_for_each_participant(
+    round_policy, django_capture_on_commit_callbacks
+):
+    """An erased participant fails alone, one who holds the certificate keeps it, the
+    others get theirs and their e-mail."""
+    round_policy.conditions.all().delete()
+    holder, erased, *others = UserFactory.create_batch(5)
+    for user in (holder, erased, *others):
+        enrol(user, round_policy.round)
+    held = issue_certificate(policy=round_policy, user=holder, notify=False, render=False)
+    erased.erased_at = timezone.now()
+    erased.save()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _issue_one_batch(round_policy, [holder, erased, *others])
+
+    by_user = {item.user_id: item for item in IssuanceJobItem.objects.all()}
+    assert by_user[holder.pk].certificate_id == held.certificate.pk
+    assert by_user[erased.pk].status == ItemStatus.FAILED
+    assert by_user[erased.pk].error == "ไม่พบบัญชีของผู้เข้าอบรมแล้ว"
+    assert all(by_user[user.pk].status == ItemStatus.ISSUED for user in others)
+    assert Certificate.objects.filter(user=erased).count() == 0
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(u.email for u in others)
+
+
+def test_a_bulk_batch_the_database_refuses_is_issued_one_at_a_time(round_policy, monkeypatch):
+    round_policy.conditions.all().delete()
+    users = UserFactory.create_batch(3)
+    for user in users:
+        enrol(user, round_policy.round)
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("refused")
+
+    monkeypatch.setattr(services, "_log_issued", refuse)
+    items, _queries = _issue_one_batch(round_policy, users)
+
+    assert [item.status for item in items] == [ItemStatus.ISSUED] * 3
+    assert Certificate.objects.count() == 3
+    numbers = sorted(Certificate.objects.values_list("number", flat=True))
+    assert [int(number[-6:]) for number in numbers] == [1, 2, 3]  # the refused batch's undone
+    assert ModelLogEntry.objects.filter(action="esc.certificates.issue").count() == 3
 
 
 def test_revocation_is_audited_and_keeps_the_record(evidence, round_policy):
