@@ -9,7 +9,7 @@ class CmsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, page_unpublished
 
-        from courses.signals import round_changed
+        from courses.signals import programme_changed, round_changed
 
         from .views import bump_page_cache_generation
 
@@ -17,3 +17,5 @@ class CmsConfig(AppConfig):
         page_unpublished.connect(bump_page_cache_generation, dispatch_uid="cms-page-unpublished")
         # A round page shows the round's dates: a saved round refreshes the cached pages.
         round_changed.connect(bump_page_cache_generation, dispatch_uid="cms-round-changed")
+        # The programme page shows the programme's circular number and title.
+        programme_changed.connect(bump_page_cache_generation, dispatch_uid="cms-programme-changed")

@@ -20,7 +20,7 @@ from accounts.selectors import missing_for_enrolment
 from core.errors import CodedError
 
 from .models import Enrolment, EnrolmentStatus, Programme, Round
-from .signals import enrolment_changed, round_changed, round_rescheduled
+from .signals import enrolment_changed, programme_changed, round_changed, round_rescheduled
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +292,15 @@ def schedule_round_reminders(*, round_: Round) -> int:
     transaction.on_commit(lambda: _schedule_reminders(ids))
     transaction.on_commit(lambda: round_rescheduled.send(sender=Round, round_id=round_id))
     return len(ids)
+
+
+def announce_programme_changed(*, programme: Programme) -> None:
+    """Tell listeners, once committed, that the programme was edited
+    (``programme_changed``)."""
+    programme_id = programme.pk
+    transaction.on_commit(
+        lambda: programme_changed.send(sender=Programme, programme_id=programme_id)
+    )
 
 
 def announce_round_changed(*, round_: Round) -> None:

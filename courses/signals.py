@@ -11,3 +11,6 @@ round_rescheduled = Signal()
 # Sent after commit when a round is saved in the admin (dates, title, seats, trainers), so
 # what shows it (the anonymous page cache of cms) is refreshed at once. Arguments: round_id.
 round_changed = Signal()
+
+# The same for a programme (title, circular number). Arguments: programme_id.
+programme_changed = Signal()

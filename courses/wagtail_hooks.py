@@ -25,6 +25,7 @@ from .links import ROUND_ADMIN_BUTTONS_HOOK, round_path
 from .models import Programme, Round
 from .personal_data import enrolment_personal_data, notice_personal_data
 from .services import (
+    announce_programme_changed,
     announce_round_changed,
     cancel_upcoming_enrolments,
     schedule_round_reminders,
@@ -68,6 +69,11 @@ class QRHeaderMixin:
 
 class ProgrammeEditView(QRHeaderMixin, EditView):
     qr_viewset_name = "programmes"
+
+    def save_instance(self):
+        instance = super().save_instance()
+        announce_programme_changed(programme=instance)
+        return instance
 
 
 class RoundEditView(QRHeaderMixin, EditView):

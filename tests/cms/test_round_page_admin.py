@@ -1,5 +1,6 @@
-"""A round and its web page in the admin: linked both ways, and a saved round shows on the
-public page at once, even for anonymous visitors served from the page cache."""
+"""A round and its web page in the admin: linked both ways, and a saved round or programme
+shows on the public pages at once, even for anonymous visitors served from the page
+cache."""
 
 import datetime
 
@@ -89,3 +90,29 @@ def test_saving_a_round_shows_its_new_dates_on_the_cached_public_page_at_once(
 
     after = visitor.get("/programme/round-2/").content.decode()
     assert any(text in after for text in shown)
+
+
+@override_settings(ANONYMOUS_PAGE_CACHE_SECONDS=600)
+def test_saving_a_programme_shows_its_new_circular_number_on_the_cached_page_at_once(
+    admin_client, django_capture_on_commit_callbacks
+):
+    programme = Round.objects.get(number=2).programme
+    visitor = Client()
+    before = visitor.get("/programme/").content.decode()
+    new_number = "มท 0820.2/ว 9999"
+    assert new_number not in before
+    assert visitor.get("/programme/").content.decode() == before  # from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/programmes/edit/{programme.pk}/",
+            {
+                "title": programme.title,
+                "title_en": programme.title_en,
+                "code": programme.code,
+                "circular_number": new_number,
+            },
+        )
+    assert response.status_code == 302
+
+    assert new_number in visitor.get("/programme/").content.decode()
