@@ -378,4 +378,8 @@ PACKAGE_MESSAGES = (
     gettext_noop("system"),
     gettext_noop("Renamed from '%(old)s' to '%(new)s'"),
     gettext_noop("Copied for translation from %(title)s (%(locale)s)"),
+    # The notice the admin shows a browser without JavaScript.
+    gettext_noop(
+        'JavaScript is required to use Wagtail, but it is currently disabled.<br /> Here are the <a href="https://www.enable-javascript.com/" target="_blank" rel="noreferrer">instructions how to enable JavaScript in your web browser</a>.'
+    ),
 )
