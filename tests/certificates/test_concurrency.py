@@ -129,8 +129,13 @@ def worker(pdf_root: Path) -> subprocess.Popen:
 
 
 def wait_for_lines(process, marker: str, count: int, timeout: float = 120) -> int:
-    """Read the worker's log as it is written until ``count`` lines contain ``marker``."""
-    seen = 0
+    """Read the worker's log as it is written until ``count`` lines contain ``marker``.
+
+    Raw reads of the pipe: a buffered ``readline()`` takes in every line already written
+    (a batch logs 50 at once) but returns one, and the selector then waits for more,
+    which only comes with the next batch.
+    """
+    seen, partial = 0, b""
     deadline = time.monotonic() + timeout
     with selectors.DefaultSelector() as selector:
         selector.register(process.stderr, selectors.EVENT_READ)
@@ -139,9 +144,10 @@ def wait_for_lines(process, marker: str, count: int, timeout: float = 120) -> in
             assert remaining > 0, f"the worker logged only {seen} × {marker!r}"
             if not selector.select(remaining):
                 continue
-            line = process.stderr.readline()
-            assert line, f"the worker exited after {seen} × {marker!r}: {process.stderr.read()}"
-            seen += marker in line
+            chunk = os.read(process.stderr.fileno(), 65536)
+            assert chunk, f"the worker exited after {seen} × {marker!r}"
+            *lines, partial = (partial + chunk).split(b"\n")
+            seen += sum(marker.encode() in line for line in lines)
     return seen
 
 
