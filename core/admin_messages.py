@@ -378,6 +378,17 @@ PACKAGE_MESSAGES = (
     gettext_noop("system"),
     gettext_noop("Renamed from '%(old)s' to '%(new)s'"),
     gettext_noop("Copied for translation from %(title)s (%(locale)s)"),
+    # The keyboard-shortcuts dialog ("?"): the lines Wagtail's Thai leaves in English.
+    gettext_noop(
+        "Keyboard shortcuts are currently enabled; manage your %(account_link)s to disable them."
+    ),
+    gettext_noop(
+        "Keyboard shortcuts are currently disabled; manage your %(account_link)s to enable them."
+    ),
+    gettext_noop("Close modal dialogs (like this one)"),
+    gettext_noop("Paste and match style"),
+    # Wagtail's page preview (our imports say "Check before importing", not "Preview").
+    gettext_noop("Preview"),
     # The notice the admin shows a browser without JavaScript.
     gettext_noop(
         'JavaScript is required to use Wagtail, but it is currently disabled.<br /> Here are the <a href="https://www.enable-javascript.com/" target="_blank" rel="noreferrer">instructions how to enable JavaScript in your web browser</a>.'
