@@ -148,11 +148,17 @@ def _snapshot(user, policy: CompletionPolicy) -> dict:
     }
 
 
-def _create_certificate(*, policy, user, issued_by, replaces=None, sequence=None) -> Certificate:
-    now = timezone.now()
-    sequence = sequence or _lock_number_sequence(policy=policy, year=buddhist_year(now))
-    number = _take_number(sequence, policy.number_prefix)
-    return Certificate.objects.create(
+def _refuse_unless_issuable(policy: CompletionPolicy, user) -> None:
+    """Raise the CertificateError that stops ``user`` getting a certificate now, if any."""
+    if not policy.is_active:
+        raise CertificateError("policy_inactive")
+    if user.erased_at is not None:  # deleted (PDPA): nothing left to print
+        raise CertificateError("no_participant")
+
+
+def _new_certificate(*, policy, user, issued_by, number, issued_at, replaces=None) -> Certificate:
+    """The certificate, not yet saved: its number, code, pinned revisions and snapshot."""
+    return Certificate(
         user=user,
         programme_id=policy.programme_id,
         round_id=policy.round_id,
@@ -163,11 +169,26 @@ def _create_certificate(*, policy, user, issued_by, replaces=None, sequence=None
         template_en_revision=_pinned_revision(policy.template_en),
         number=number,
         verification_code=new_verification_code(),
-        issued_at=now,
+        issued_at=issued_at,
         issued_by=issued_by,
         replaces=replaces,
         **_snapshot(user, policy),
     )
+
+
+def _create_certificate(*, policy, user, issued_by, replaces=None, sequence=None) -> Certificate:
+    now = timezone.now()
+    sequence = sequence or _lock_number_sequence(policy=policy, year=buddhist_year(now))
+    certificate = _new_certificate(
+        policy=policy,
+        user=user,
+        issued_by=issued_by,
+        number=_take_number(sequence, policy.number_prefix),
+        issued_at=now,
+        replaces=replaces,
+    )
+    certificate.save(force_insert=True)
+    return certificate
 
 
 def _notify(certificate: Certificate, user) -> None:
@@ -208,10 +229,7 @@ def issue_certificate(
     certificate per participant and round or programme). The PDF is rendered and the
     "certificate ready" e-mail sent after commit.
     """
-    if not policy.is_active:
-        raise CertificateError("policy_inactive")
-    if user.erased_at is not None:  # deleted (PDPA): nothing left to print
-        raise CertificateError("no_participant")
+    _refuse_unless_issuable(policy, user)
     if check_eligibility:
         eligibility = evaluate_policies([policy], [user.pk])[(policy.pk, user.pk)]
         if not eligibility.eligible:
@@ -463,11 +481,6 @@ def _issue_items_together(job: IssuanceJob, items: list[IssuanceJobItem]) -> Non
     audit entries inserted in one statement each. Same numbers, same rows, same e-mails
     and announcements as one at a time (tests/certificates/test_issuance.py)."""
     policy = job.policy
-    if not policy.is_active:
-        error = CertificateError("policy_inactive")
-        for item in items:
-            item.status, item.error = ItemStatus.FAILED, error.message[:255]
-        return
     now = timezone.now()
     sequence = _lock_number_sequence(policy=policy, year=buddhist_year(now))
     held = {
@@ -476,31 +489,22 @@ def _issue_items_together(job: IssuanceJob, items: list[IssuanceJobItem]) -> Non
             user_id__in=[item.user_id for item in items]
         )
     }
-    revision = _pinned_revision(policy.template)
-    revision_en = _pinned_revision(policy.template_en)
     new = []
     for item in items:
-        if item.user.erased_at is not None:
-            item.status = ItemStatus.FAILED
-            item.error = str(CertificateError("no_participant").message)
+        try:
+            _refuse_unless_issuable(policy, item.user)
+        except CertificateError as error:
+            item.status, item.error = ItemStatus.FAILED, error.message[:255]
             continue
         item.status, item.error = ItemStatus.ISSUED, ""
         item.certificate = held.get(item.user_id)
         if item.certificate is None:
-            item.certificate = Certificate(
-                user=item.user,
-                programme_id=policy.programme_id,
-                round_id=policy.round_id,
+            item.certificate = _new_certificate(
                 policy=policy,
-                template=policy.template,
-                template_revision=revision,
-                template_en=policy.template_en,
-                template_en_revision=revision_en,
-                number=_take_number(sequence, policy.number_prefix, save=False),
-                verification_code=new_verification_code(),
-                issued_at=now,
+                user=item.user,
                 issued_by=job.requested_by,
-                **_snapshot(item.user, policy),
+                number=_take_number(sequence, policy.number_prefix, save=False),
+                issued_at=now,
             )
             new.append(item)
     if not new:
