@@ -75,7 +75,7 @@ certificate-sample: $(VENV)/.dev-installed messages
 screenshots: $(VENV)/.dev-installed system-deps messages
 	$(PY) scripts/screenshots.py
 
-lint: $(VENV)/.dev-installed
+lint: $(VENV)/.dev-installed system-deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djhtml --check templates
@@ -92,7 +92,7 @@ format: $(VENV)/.dev-installed
 # No source locations and entries sorted by msgid: parallel branches that add strings then
 # touch different lines of the catalogue and merge cleanly.
 translations: $(VENV)/.runtime-installed
-	$(PY) manage.py makemessages -l th --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=scripts
+	$(PY) scripts/check_translations.py --extract
 	msgcat --sort-output --no-location -o locale/th/LC_MESSAGES/django.po locale/th/LC_MESSAGES/django.po
 
 clean:
