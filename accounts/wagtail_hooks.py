@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -57,7 +58,13 @@ class OrganisationViewSet(ModelViewSet):
     menu_order = 300
     add_to_admin_menu = True
     index_view_class = OrganisationIndexView
-    list_display = ["name_th", "dla_code", "lao_type", "province_name_th", "district_name_th"]
+    list_display = [
+        "name_th",
+        "dla_code",
+        "lao_type",
+        Column("province_name_th", label=_("Province")),
+        Column("district_name_th", label=_("District")),
+    ]
     list_filter = ["lao_type", "province_code"]
     search_fields = ["name_th", "name_en", "dla_code"]
     panels = [

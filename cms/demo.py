@@ -338,9 +338,10 @@ def ensure_wagtail_base_rows() -> None:
     thai, _ = Locale.objects.get_or_create(language_code="th")
     Locale.objects.get_or_create(language_code="en")
     if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=thai))
+        # Named as migration cms 0003 names Wagtail's own root nodes.
+        Page.add_root(instance=Page(title="หน้าราก", slug="root", locale=thai))
     if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
+        Collection.add_root(name="คลังหลัก")
 
 
 @transaction.atomic

@@ -393,4 +393,129 @@ PACKAGE_MESSAGES = (
     gettext_noop(
         'JavaScript is required to use Wagtail, but it is currently disabled.<br /> Here are the <a href="https://www.enable-javascript.com/" target="_blank" rel="noreferrer">instructions how to enable JavaScript in your web browser</a>.'
     ),
+    # Wagtail's and Django's strings the admin walk found English (tests/core/test_admin_walk_thai.py).
+    gettext_noop("redirects"),
+    gettext_noop("redirect"),
+    gettext_noop("model log entry"),
+    gettext_noop("model log entries"),
+    gettext_noop("page log entry"),
+    gettext_noop("hostname"),
+    gettext_noop("site name"),
+    gettext_noop(
+        "Select hierarchical position. Note: a collection cannot become a child of itself or one of its descendants."
+    ),
+    gettext_noop("%(model)s permissions"),
+    gettext_noop("Locales"),
+    gettext_noop(
+        "The groups this user belongs to. A user will get all permissions granted to each of their groups."
+    ),
+    gettext_noop("Locale: "),
+    gettext_noop("Status: "),
+    gettext_noop("Locking: "),
+    gettext_noop("Page visibility: "),
+    gettext_noop("This data explained"),
+    gettext_noop("Available in %(translations_total)s locales"),
+    gettext_noop("No other translations"),
+    gettext_noop("Anyone can edit this %(model_name)s – lock it to prevent others from editing"),
+    gettext_noop("Anyone can edit this %(model_name)s"),
+    gettext_noop("To be created by %(user)s"),
+    gettext_noop(
+        "Sort the order of child pages within '%(parent)s' by '%(label)s' in ascending order."
+    ),
+    gettext_noop(
+        "Sort the order of child pages within '%(parent)s' by '%(label)s' in descending order."
+    ),
+    gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
+    gettext_noop(
+        "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s across entire site."
+    ),
+    gettext_noop(
+        "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s in '<span class=\"w-title-ellipsis\">%(title)s</span>'."
+    ),
+    gettext_noop(
+        'There are no %(model_name)s to display. Why not <a href="%(add_url)s">add one</a>?'
+    ),
+    gettext_noop("Sort item order"),
+    gettext_noop("New: %(model_name)s"),
+    gettext_noop("Exploring"),
+    gettext_noop(
+        "The root level is where you can add new sites to your Wagtail installation. Pages created here will not be accessible at any URL until they are associated with a site."
+    ),
+    gettext_noop(
+        "If you just want to add pages to an existing site, create them as children of the homepage instead."
+    ),
+    gettext_noop("Delete selected snippets"),
+    gettext_noop("App"),
+    gettext_noop("Last edited page"),
+    gettext_noop("Last edit"),
+    gettext_noop("Workflow"),
+    gettext_noop("Task"),
+    gettext_noop("Unlock"),
+    gettext_noop("Use server language: %(language_name)s"),
+    gettext_noop("Language"),
+    gettext_noop("Collection management permissions"),
+    gettext_noop("Add a collection permission"),
+    gettext_noop("Can access Wagtail admin"),
+    gettext_noop("Set collection privacy. Current status: Public"),
+    gettext_noop("Set collection privacy. Current status: Private"),
+    gettext_noop("Custom permissions"),
+    gettext_noop("Toggle all"),
+    gettext_noop("Toggle all add permissions"),
+    gettext_noop("Toggle all change permissions"),
+    gettext_noop("Toggle all delete permissions"),
+    gettext_noop("Toggle all custom permissions"),
+    gettext_noop("Can view"),
+    gettext_noop("View users in this group"),
+    gettext_noop("Select images in choosers"),
+    gettext_noop("Select documents in choosers"),
+    gettext_noop("Delete pages with children"),
+    gettext_noop("Lock/unlock pages you've locked"),
+    gettext_noop("Publish any page"),
+    gettext_noop("Unlock any page"),
+    gettext_noop("title tag"),
+    gettext_noop("meta description"),
+    gettext_noop(
+        "The name of the page displayed on search engine results as the clickable headline."
+    ),
+    gettext_noop("The descriptive text displayed underneath a headline in search engine results."),
+    gettext_noop(
+        "The name of the page as it will appear in URLs e.g http://domain.com/blog/[my-slug]/"
+    ),
+    gettext_noop("root page"),
+    gettext_noop("page log entries"),
+    gettext_noop(
+        'Multi-word tags with spaces will automatically be enclosed in double quotes (").'
+    ),
+    gettext_noop("Maximum filesize: %(max_upload_size)s."),
+    gettext_noop(
+        "Receive notification when comments have been created, resolved, or deleted on a page that you have subscribed to receive comment notifications on"
+    ),
+    gettext_noop("Enable custom keyboard shortcuts specific to Wagtail."),
+    gettext_noop("updated comments notifications"),
+    gettext_noop("admin theme"),
+    gettext_noop("contrast"),
+    gettext_noop("density"),
+    gettext_noop("Redirects"),
+    gettext_noop("File to import"),
+    gettext_noop("Import"),
+    ngettext_lazy("Referenced %(count)s time", "Referenced %(count)s times", "n"),
+    ngettext_lazy(
+        '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>',
+        "n",
+    ),
+    ngettext_lazy(
+        '%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>',
+        "n",
+    ),
+    ngettext_lazy(
+        '%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>',
+        "n",
+    ),
+    gettext_noop(
+        "Pages created here will not be accessible at any URL. To add pages to an existing site, create them as children of the homepage."
+    ),
+    gettext_noop("No pages found."),
 )

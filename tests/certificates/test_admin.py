@@ -362,3 +362,26 @@ def test_issued_certificates_show_their_times_in_bangkok_and_the_buddhist_era(
     listing = client.get("/admin/certificates_issued/").content.decode()
     # The listing says "x ago" and gives the exact time, in the Buddhist Era, on hover.
     assert 'data-w-tooltip-content-value="1 ม.ค. 2570 06:30 น."' in listing
+
+
+def test_issued_certificates_filter_by_a_bangkok_date_range_labelled_in_thai(
+    client, admin_user, evidence, policy, time_machine
+):
+    import datetime
+
+    first, second = participants(evidence, policy, 2)
+    # 18:00 UTC on 1 December is 2 December in Bangkok; 16:00 UTC on 2 December is 23:00 there.
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 18, 0, tzinfo=datetime.UTC), tick=False)
+    early = issue_certificate(policy=policy, user=first, render=False).certificate
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 17, 30, tzinfo=datetime.UTC), tick=False)
+    late = issue_certificate(policy=policy, user=second, render=False).certificate
+    client.force_login(admin_user)
+
+    html = client.get(
+        "/admin/certificates_issued/",
+        {"issued_at_from": "2026-12-02", "issued_at_to": "2026-12-02"},
+    ).content.decode()
+    assert early.number in html
+    assert late.number not in html  # 00:30 on 3 December in Bangkok
+    assert "is greater than" not in html and "is less than" not in html
+    assert re.search(r"<label[^>]*>\s*ออกเมื่อ\s*</label>", html)
